@@ -1,0 +1,313 @@
+"""The Prefect flow. The only module that imports prefect.
+
+One task per stage, each working on a batch of articles:
+
+    discover -> [ingest -> clean -> normalize -> entities -> stage rows] per batch -> load + models
+
+Every stage task validates its output with the stage's GX suite before it
+returns: row-level failures are quarantined, batch-level failures fail the
+task and so the run. Rows go to a per-run staging database; `load` copies
+them into the warehouse and rebuilds the SQL models in one transaction.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows import config, ingest, stages, warehouse
+from flows.quality import GateOutcome, QualityGates, raise_if_fatal
+
+NOT_CACHED = {"cache_policy": NO_CACHE, "persist_result": False}
+DEFAULT_BATCH_SIZE = 250
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+
+
+def chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --------------------------------------------------------------------------- tasks
+
+@task(name="discover", **NOT_CACHED)
+def discover_task(input_dir: str, known: warehouse.KnownState, max_bytes: int):
+    """Walk the input folder; split files into new, changed and unchanged (path, size, mtime)."""
+    found = ingest.discover_files(input_dir, max_bytes=max_bytes)
+    todo, unchanged = [], []
+    changed = 0
+    for f in found.files:
+        if ingest.is_unchanged(f, known.files):
+            unchanged.append(f)
+        else:
+            changed += f.path in known.files
+            todo.append(f)
+    get_run_logger().info("%d files under %s: %d to read (%d changed), %d unchanged, %d rejected",
+                          len(found.files) + len(found.rejected), input_dir, len(todo), changed,
+                          len(unchanged), len(found.rejected))
+    return found, todo, unchanged
+
+
+@task(name="ingest", **NOT_CACHED)
+def ingest_task(files, known_hashes, known_files, gates: QualityGates, staging: warehouse.Staging,
+                run_id: str, batch_no: int, counts: Counter):
+    batch = ingest.ingest_files(files, known_hashes)
+    # A changed file whose new content hashes the same as before is unchanged after all.
+    duplicates = [d for d in batch.duplicates if known_files.get(d.source_path, (None,) * 3)[2] != d.content_hash]
+    touched = len(batch.duplicates) - len(duplicates)
+    quarantine, file_rows = stages.rejected_rows(batch.rejected, run_id)
+    file_rows += stages.duplicate_rows(batch.duplicates, run_id)
+    articles = stages.article_rows(batch.articles, run_id)
+    outcome = gates.validate("ingest", stages.ingest_frame(articles), run_id, batch_no)
+    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
+    staging.append("quarantine", quarantine + failed)
+    staging.append("source_files", file_rows)
+    counts.update(files_quarantined=len(batch.rejected), files_duplicate=len(duplicates),
+                  files_unchanged=touched, articles_quarantined=len(failed))
+    for r in batch.rejected:
+        get_run_logger().warning("quarantined %s: %s", r.source_path, r.detail)
+    return articles
+
+
+@task(name="clean", **NOT_CACHED)
+def clean_task(articles, gates, staging, run_id, batch_no, counts):
+    removed = stages.clean_articles(articles, run_id)
+    outcome = gates.validate("clean", stages.clean_frame(articles), run_id, batch_no)
+    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
+    kept_ids = {a["article_id"] for a in articles}
+    staging.append("clean_removed", [r for r in removed if r["article_id"] in kept_ids])
+    counts.update(removed_lines=sum(1 for r in removed if r["article_id"] in kept_ids),
+                  articles_quarantined=len(failed))
+    return articles
+
+
+@task(name="normalize", **NOT_CACHED)
+def normalize_task(articles, gates, staging, run_id, batch_no, counts):
+    stages.normalize_articles(articles)
+    outcome = gates.validate("normalize", stages.normalize_frame(articles), run_id, batch_no)
+    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
+    counts.update(articles_quarantined=len(failed))
+    return articles
+
+
+@task(name="entities", **NOT_CACHED)
+def entities_task(articles, known_entity_ids, gates, staging, run_id, batch_no, counts):
+    mentions, entity_rows = stages.extract_entities(articles, run_id)
+    frame = stages.mentions_frame(mentions, articles, entity_rows)
+    outcome = gates.validate("entities", frame, run_id, batch_no)
+    mentions, failed = _apply_gate(mentions, "mention_key", outcome, staging, run_id)
+    new_entities = [e for e_id, e in entity_rows.items() if e_id not in known_entity_ids]
+    staging.append("mentions", mentions)
+    staging.append("entities", new_entities)
+    known_entity_ids.update(e["entity_id"] for e in new_entities)
+    counts.update(mentions_loaded=len(mentions), entities_new=len(new_entities), mentions_quarantined=len(failed))
+    return articles
+
+
+@task(name="stage-articles", **NOT_CACHED)
+def stage_articles_task(articles, staging, run_id, counts):
+    staging.append("articles", articles)
+    staging.append("source_files", stages.loaded_file_rows(articles, run_id))
+    counts.update(articles_loaded=len(articles))
+
+
+@task(name="load", **NOT_CACHED)
+def load_task(warehouse_path: str, staging: warehouse.Staging, run_row: dict, gates: QualityGates, run_id: str):
+    """One transaction: staged rows in, models rebuilt, models gate passed, or nothing lands."""
+    staging.release()
+
+    def models_gate(con):
+        outcomes = []
+        for suite in gates.suites_for("models"):
+            table = gates.suite_dicts[suite]["meta"]["table"]
+            outcomes.append(gates.validate(suite, con.execute(f'SELECT * FROM "{table}"').df(), run_id))
+        dq = [row for o in outcomes for row in o.dq_rows]
+        run_row["gx_expectations"] += sum(o.evaluated for o in outcomes)
+        run_row["gx_failed"] += sum(o.failed for o in outcomes)
+        if dq:
+            frame = pd.DataFrame(dq).reindex(columns=warehouse.columns_of("dq_results"))
+            con.register("_dq", frame)
+            con.execute("INSERT INTO dq_results SELECT * FROM _dq")
+            con.unregister("_dq")
+        raise_if_fatal(outcomes)
+        warehouse.write_run_row(con, run_row)
+
+    return warehouse.commit_run(warehouse_path, staging.path, run_row, config.sql_dir(), models_gate)
+
+
+def _apply_gate(rows: list[dict], key: str, outcome: GateOutcome, staging: warehouse.Staging, run_id: str):
+    """Record the gate's results, stop the run on a batch-level failure, split off bad rows."""
+    staging.append("dq_results", outcome.dq_rows)
+    raise_if_fatal([outcome])
+    kept, quarantined = stages.split_by_outcome(rows, key, outcome, run_id)
+    if quarantined:
+        staging.append("quarantine", quarantined)
+        for q in quarantined:
+            get_run_logger().warning("quarantined %s at %s: %s", q["source_path"] or q["article_id"],
+                                     outcome.stage, q["detail"])
+        if key == "article_id":
+            staging.append("source_files", stages.quarantined_file_rows(
+                [r for r in rows if r["article_id"] in {q["article_id"] for q in quarantined}], run_id))
+    return kept, quarantined
+
+
+# --------------------------------------------------------------------------- the flow
+
+def _initial_run_name() -> str:
+    params = flow_run.parameters or {}
+    source = Path(params.get("input_dir") or config.default_input()).name
+    target = Path(params.get("warehouse") or config.default_warehouse()).name
+    return f"akhbar {source} -> {target}"
+
+
+@contextmanager
+def _timed(timings: dict, stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def quiet_libraries() -> None:
+    for name in ("great_expectations", "py.warnings"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@flow(name="akhbar-pipeline", flow_run_name=_initial_run_name, log_prints=True)
+def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = None,
+                    batch_size: int = DEFAULT_BATCH_SIZE, max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+                    lock_timeout_s: float = 600.0) -> dict:
+    """Ingest, clean, normalize and extract entities from the articles under `input_dir`."""
+    quiet_libraries()
+    logger = get_run_logger()
+    input_dir = str(Path(input_dir or config.default_input()).resolve())
+    wh_path = Path(warehouse_path or config.default_warehouse()).resolve()
+    run_id = new_run_id()
+    counts: Counter = Counter()
+    timings: dict[str, float] = {}
+    run_row = {"run_id": run_id, "flow_run_id": str(flow_run.id) if flow_run.id else None,
+               "flow_run_name": flow_run.name, "input_dir": input_dir, "started_at": stages.utcnow(),
+               "status": "running", "gx_expectations": 0, "gx_failed": 0}
+    with warehouse.run_lock(wh_path, holder=f"run {run_id} ({flow_run.name or 'no flow run'})",
+                            timeout_s=lock_timeout_s):
+        known = warehouse.read_known_state(wh_path)
+        with _timed(timings, "discover"):
+            found, todo, unchanged = discover_task(input_dir, known, max_bytes)
+        counts.update(files_seen=len(found.files) + len(found.rejected), files_unchanged=len(unchanged),
+                      files_changed=sum(1 for f in todo if f.path in known.files),
+                      files_new=sum(1 for f in todo if f.path not in known.files))
+        with _timed(timings, "gates-setup"):
+            gates = QualityGates(config.expectations_dir(), config.data_docs_dir(wh_path))
+        staging = warehouse.Staging(wh_path.parent / f".staging-{run_id}.duckdb")
+        try:
+            q_rows, f_rows = stages.rejected_rows(found.rejected, run_id)
+            staging.append("quarantine", q_rows)
+            staging.append("source_files", f_rows)
+            counts.update(files_quarantined=len(found.rejected))
+            known_hashes = dict(known.content_hashes)
+            entity_ids = set(known.entity_ids)
+            for batch_no, batch in enumerate(chunks(todo, batch_size)):
+                with _timed(timings, "ingest"):
+                    articles = ingest_task(batch, known_hashes, known.files, gates, staging, run_id, batch_no, counts)
+                with _timed(timings, "clean"):
+                    articles = clean_task(articles, gates, staging, run_id, batch_no, counts)
+                with _timed(timings, "normalize"):
+                    articles = normalize_task(articles, gates, staging, run_id, batch_no, counts)
+                with _timed(timings, "entities"):
+                    articles = entities_task(articles, entity_ids, gates, staging, run_id, batch_no, counts)
+                with _timed(timings, "stage"):
+                    stage_articles_task(articles, staging, run_id, counts)
+            run_row.update(_counts_columns(counts))
+            run_row["gx_expectations"] = staging.count("dq_results")
+            run_row["gx_failed"] = int(staging.con.execute(
+                "SELECT count(*) FROM dq_results WHERE NOT success").fetchone()[0])
+            run_row.update(status="success", finished_at=stages.utcnow(),
+                           stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
+                           counts=json.dumps(dict(counts)))
+            with _timed(timings, "load"):
+                load_task(str(wh_path), staging, run_row, gates, run_id)
+        except BaseException as err:
+            run_row.update(_counts_columns(counts))
+            run_row.update(status="failed", finished_at=stages.utcnow(), message=str(err)[:2000],
+                           stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
+                           counts=json.dumps(dict(counts)))
+            dq = staging.frame("SELECT * FROM dq_results").to_dict("records")
+            warehouse.record_failed_run(wh_path, run_row, dq_rows=dq)
+            logger.error("run %s failed: %s", run_id, err)
+            raise
+        finally:
+            staging.close()
+        docs_url = gates.build_docs()
+    summary = _publish_run(wh_path, run_id, run_row, counts, timings, docs_url)
+    logger.info("run %s: %s", run_id, json.dumps(dict(counts)))
+    return summary
+
+
+def _counts_columns(counts: Counter) -> dict:
+    names = ("files_seen", "files_new", "files_changed", "files_unchanged", "files_duplicate", "files_quarantined",
+             "articles_loaded", "articles_quarantined", "mentions_loaded", "entities_new", "removed_lines")
+    return {n: int(counts.get(n, 0)) for n in names}
+
+
+# --------------------------------------------------------------------------- what the UI shows
+
+def _publish_run(wh_path: Path, run_id: str, run_row: dict, counts: Counter, timings: dict, docs_url) -> dict:
+    with warehouse.connect(wh_path, read_only=True) as con:
+        top = con.execute(
+            "SELECT canonical_name, entity_type, name_en, article_count, mention_count FROM entity_summary "
+            "ORDER BY article_count DESC, mention_count DESC LIMIT 20").df()
+        quarantined = con.execute(
+            "SELECT source_path, stage, reason, detail FROM quarantine WHERE run_id = ? ORDER BY source_path",
+            [run_id]).fetchall()
+        dq = con.execute(
+            "SELECT stage, suite, count(*) AS n, count(*) FILTER (WHERE NOT success) AS failed, "
+            "list(DISTINCT expectation || coalesce('(' || column_name || ')', '')) FILTER (WHERE NOT success) "
+            "FROM dq_results WHERE run_id = ? GROUP BY ALL ORDER BY stage, suite", [run_id]).fetchall()
+    md = [f"# akhbar run `{run_id}`", "", f"Input: `{run_row['input_dir']}`  ", f"Warehouse: `{wh_path}`", "",
+          "## Counts", "", "| what | count |", "|---|---|"]
+    md += [f"| {k} | {v} |" for k, v in _counts_columns(counts).items()]
+    md += ["", "## Stage timings (s)", "", "| stage | seconds |", "|---|---|"]
+    md += [f"| {k} | {v:.2f} |" for k, v in timings.items()]
+    md += ["", "## Great Expectations", "", "| stage | suite | expectations | failed | failing |", "|---|---|---|---|---|"]
+    md += [f"| {s} | {su} | {n} | {f} | {', '.join(x or [])} |" for s, su, n, f, x in dq]
+    md += ["", f"Data Docs: {docs_url or '(not built)'}", "", f"## Quarantined this run ({len(quarantined)})", ""]
+    if quarantined:
+        md += ["| file | stage | reason | detail |", "|---|---|---|---|"]
+        md += [f"| {Path(p).name if p else ''} | {s} | {r} | {str(d).replace('|', '/')[:200]} |" for p, s, r, d in quarantined]
+    else:
+        md.append("None.")
+    create_markdown_artifact(key="akhbar-run-summary", markdown="\n".join(md), description=f"akhbar run {run_id}")
+    create_table_artifact(key="akhbar-top-entities", table=top.to_dict(orient="records"),
+                          description="Top entities by number of articles")
+    _rename_flow_run(counts, run_row["input_dir"])
+    return {"run_id": run_id, **_counts_columns(counts), "data_docs": docs_url}
+
+
+def _rename_flow_run(counts: Counter, input_dir: str) -> None:
+    """After the run the name can say what happened, which the UI list then shows."""
+    if not flow_run.id:
+        return
+    name = (f"akhbar {Path(input_dir).name}: +{counts.get('articles_loaded', 0)} articles, "
+            f"{counts.get('files_unchanged', 0)} unchanged, {counts.get('files_quarantined', 0)} quarantined")
+    try:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, name=name)
+    except Exception as err:  # the name is cosmetic: never fail a loaded run over it
+        get_run_logger().warning("could not rename the flow run: %s", err)

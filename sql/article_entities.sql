@@ -1,0 +1,19 @@
+-- One row per (article, entity) that the article names.
+-- Nisba adjectives (الروسي) are kept apart: they describe, they do not name,
+-- so they are counted in nisba_count and never make an entity "present".
+SELECT
+    m.article_id,
+    m.entity_id,
+    e.canonical_name,
+    e.entity_type,
+    count(*) FILTER (WHERE m.mention_kind = 'name')  AS mention_count,
+    count(*) FILTER (WHERE m.mention_kind = 'nisba') AS nisba_count,
+    min(m.char_start) FILTER (WHERE m.mention_kind = 'name') AS first_char,
+    a.title,
+    a.source_name,
+    coalesce(a.published_at, a.ingested_at) AS article_time
+FROM mentions AS m
+JOIN entities AS e USING (entity_id)
+JOIN articles AS a USING (article_id)
+GROUP BY ALL
+HAVING count(*) FILTER (WHERE m.mention_kind = 'name') > 0

@@ -1,0 +1,487 @@
+"""Tests for flows/clean.py: noise removal by line shape, title/byline/dateline/source.
+
+Each noise shape is tested on a real line from the seeds AND on variants
+written here (other image names, hashes, headlines, tickers), so the rules
+are shown to work by shape, not by memorising the seed strings.
+"""
+
+from __future__ import annotations
+
+import re
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.clean import CleanedArticle, RemovedLine, clean_article
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds" / "articles"
+ANT_DIR = ROOT.parent / "shared" / "corpus" / "ant"
+
+NBSP = "\xa0"
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def reasons(result: CleanedArticle) -> dict[int, str]:
+    return {r.line_no: r.reason for r in result.removed}
+
+
+def only_reason(text: str) -> str | None:
+    """Reason given to `text` when it sits in the middle of an ordinary article."""
+    article = (
+        "عنوان تجريبي للخبر\n\n"
+        "قال المتحدث باسم الوزارة إن الاجتماع سيعقد الأسبوع المقبل لمناقشة الملفات العالقة.\n\n"
+        f"{text}\n\n"
+        "وأضاف أن الجانبين اتفقا على مواصلة التشاور خلال الأيام المقبلة.\n"
+    )
+    result = clean_article(article)
+    return reasons(result).get(5)
+
+
+# --------------------------------------------------------------------------
+# the API contract
+# --------------------------------------------------------------------------
+
+
+def test_every_nonblank_line_is_kept_or_removed_exactly_once():
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        result = clean_article(text)
+        nonblank = [i for i, line in enumerate(text.split("\n"), 1) if line.strip()]
+        removed_nos = [r.line_no for r in result.removed]
+        assert len(removed_nos) == len(set(removed_nos)), path.name
+        assert len(result.body_clean.split("\n")) + len(removed_nos) == len(nonblank), path.name
+        for r in result.removed:
+            assert isinstance(r, RemovedLine)
+            assert r.text == text.split("\n")[r.line_no - 1].strip()
+        # kept lines keep their original characters (only stripped / dateline prefix cut)
+        originals = [line.strip() for line in text.split("\n") if line.strip()]
+        for kept in result.body_clean.split("\n"):
+            assert any(o.endswith(kept) for o in originals), kept
+
+
+def test_blank_input():
+    result = clean_article("\n \n\t\n")
+    assert result.title is None and result.body_clean == "" and result.removed == ()
+
+
+def test_result_is_frozen():
+    result = clean_article("عنوان\nنص الخبر.")
+    with pytest.raises(Exception):
+        result.title = "x"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------
+# the seeds: expected noise per seed; every other line must survive
+# --------------------------------------------------------------------------
+
+SEED_EXPECT = {
+    "000": dict(
+        title="قمة افتراضية تجمع بوتين وشي جين بينج.. علامَ اتفقا؟",
+        byline="محمد النحاس",
+        dateline=None,
+        source=None,
+        removed={1: "title", 3: "byline", 18: "image_caption", 26: "hex_hash", 42: "image_caption",
+                 50: "image_caption", 58: "image_caption", 64: "image_caption", 70: "widget"},
+        must_keep=["الأفضل تاريخيًّا", "تعاون عسكري", "دعم حَذِر", "قواسم مشتركة", "توترات الباسفيك",
+                   "شهدت العلاقة بين موسكو وبكين تقاربًا",  # the standfirst
+                   "فقد زادت الصادرات الروسية إلى الصين بواقع 23% هذا العام"],
+    ),
+    "001": dict(
+        title="التلغراف البريطانية: خمسة أشياء تعلمناها من قمة شي-بوتين",
+        byline=None,
+        dateline="بكين",
+        source="مصدر الإخبارية",
+        removed={1: "title", 5: "dateline"},
+        must_keep=["وفي حين أن هناك الكثير من الخلافات بين بكين وموسكو",  # standfirst
+                   "وما زالوا لا يحبون أمريكا", "محادثات المال",
+                   "“يجب على الولايات المتحدة أن تتخلى عن هذا السلوك”."],
+    ),
+    "002": dict(
+        title="ويختتم بوتين رحلته إلى الصين بالتأكيد على علاقاتها الاستراتيجية والشخصية مع روسيا",
+        byline="Reda Hameed",
+        dateline="بكين",
+        source="أ ف ب",
+        removed={1: "title", 3: "repeated_title", 21: "related_link", 41: "related_link",
+                 57: "separator", 61: "byline", 63: "author_bio"},
+        must_keep=["أفاد وو من بانكوك. ساهم في ذلك كاتبا وكالة أسوشيتد برس",
+                   "الرئيس الروسي فلاديمير بوتين واختتم زيارة للصين"],
+    ),
+    "003": dict(
+        title='"العصر الجديد".. فرص التعاون العسكري بين روسيا والصين تنضج في مواجهة الغرب',
+        byline=None,
+        dateline=None,
+        source=None,
+        removed={1: "ticker", 9: "widget", 10: "widget", 14: "title", 43: "footer"},
+        must_keep=["تلويح بالتعاون العسكري:", "دلالات اللقاء الافتراضي:",
+                   "1- عرض روسيا التعاون العسكري:"],
+    ),
+    "004": dict(
+        title="تحالف الصين وروسيا: توسيع التوافق ومواجهة التدخلات",
+        byline=None,
+        dateline=None,
+        source=None,
+        removed={1: "title", 7: "related_link", 24: "related_link"},
+        must_keep=["ونقلت قناة CCTV الصينية الرسمية عن شي قوله", "التوافق بين الصين وروسيا",
+                   "تفاصيل أكثر على خَبَرْيْن."],
+    ),
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_EXPECT))
+def test_seed_fields_and_noise(prefix):
+    exp = SEED_EXPECT[prefix]
+    text = seed(prefix)
+    result = clean_article(text)
+    assert result.title == exp["title"]
+    assert result.byline == exp["byline"]
+    assert result.dateline == exp["dateline"]
+    assert result.source_name == exp["source"]
+    assert reasons(result) == exp["removed"]
+    for fragment in exp["must_keep"]:
+        assert fragment in result.body_clean, fragment
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_EXPECT))
+def test_seed_every_article_line_survives(prefix):
+    """Every input line that is not expected noise is in body_clean, unchanged
+    (the only edit allowed is cutting a dateline prefix off the lede)."""
+    exp = SEED_EXPECT[prefix]
+    text = seed(prefix)
+    body_lines = clean_article(text).body_clean.split("\n")
+    article_lines = [
+        line.strip() for no, line in enumerate(text.split("\n"), 1) if line.strip() and no not in exp["removed"]
+    ]
+    assert len(body_lines) == len(article_lines)
+    for original, kept in zip(article_lines, body_lines):
+        assert original == kept or (original.endswith(kept) and len(original) - len(kept) < 20), original
+
+
+def test_seed_bodies_hold_no_noise():
+    noise = re.compile(
+        r"GettyImages|1024x654|450x225|np file|thediplomat|SAVX|[0-9a-f]{32}|^READ|By Reda|انقر هنا"
+        r"|شكرا على الإبلاغ|سيتم حجب|ربما يعجبك|شاهد ايضاً|^___$|المعلمين|معلمو Twitter|أشبال U17",
+        re.M,
+    )
+    for path in SEEDS.glob("*.txt"):
+        body = clean_article(path.read_text(encoding="utf-8")).body_clean
+        assert noise.search(body) is None, (path.name, noise.search(body))
+        assert all(len(line) < 3000 for line in body.split("\n"))  # the ticker is gone
+
+
+def test_dateline_prefix_is_cut_but_paragraph_kept():
+    result = clean_article(seed("002"))
+    first = result.body_clean.split("\n")[0]
+    assert first.startswith("الرئيس الروسي فلاديمير بوتين")
+    assert "(أ ف ب)" not in result.body_clean.split("\n")[0]
+
+
+# --------------------------------------------------------------------------
+# each noise shape: the seed line and variants written here
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "np file 147828",  # seed
+        "SAVX1756 1200 1024x654 1",  # seed
+        "thediplomat 2016 03 09 21 18 07",  # seed
+        "221004 Russia China Navy GettyImages 1347659875",  # seed
+        "Russia China 450x225 1",  # seed
+        "IMG_20230115_093012.jpg",
+        "Putin Xi Summit 800x450",
+        "GettyImages-1245567890",
+        "egypt cairo protest 2011 01 25 afp",
+        "Shutterstock 2219988776",
+        "photo-1520012345 Beijing Moscow",
+        "صورة: رويترز",
+        "(صورة أرشيفية)",
+    ],
+)
+def test_image_captions(line):
+    assert only_reason(line) == "image_caption"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["bf4cd26228ec4f43bdf5e4dd3c71dcc5", "9e107d9d372bb6826bd81d3542a419d6", "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b",
+     "123e4567-e89b-12d3-a456-426614174000", "A94A8FE5CCB19BA61C4C0873D391E987"],
+)
+def test_hex_hashes(line):
+    assert only_reason(line) == "hex_hash"
+
+
+def test_plain_number_is_not_a_hash():
+    assert only_reason("1234567890123456") != "hex_hash"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"READ{NBSP} وفاة الرئيس التشيلي السابق سيباستيان بينيرا في حادث تحطم مروحية",  # seed
+        "شاهد ايضاً: الحزب الحاكم في اليابان يستعد لفقدان أغلبيته التاريخية في ضربة كبيرة لرئيس الوزراء الجديد",  # seed
+        "READ  البنك المركزي يرفع أسعار الفائدة للمرة الثالثة هذا العام",
+        "Read more: انهيار جسر في جنوب البلاد",
+        "اقرأ أيضا: وزير الخارجية يصل إلى الرياض في زيارة رسمية",
+        "اقرأ أيضاً: ارتفاع أسعار النفط",
+        "إقرأ أيضًا: منتخب مصر يتأهل",
+        "اقرأ ايضا| مصادر تكشف خطة عودة السفير",
+        "شاهد أيضا: لحظة انهيار المبنى في إسطنبول",
+        "طالع أيضاً: تعرف على أسعار الذهب اليوم",
+        "للمزيد: ما سر التغيرات العسكرية في المنطقة؟",
+        "» اقرأ المزيد: الأمم المتحدة تحذر من مجاعة",
+        "مواضيع ذات صلة: قمة العشرين تنطلق غدا",
+    ],
+)
+def test_related_links(line):
+    assert only_reason(line) == "related_link"
+
+
+def test_headlines_under_a_bare_related_marker():
+    text = (
+        "عنوان\n"
+        "أعلنت السلطات فتح تحقيق في الحادث الذي وقع صباح اليوم في وسط العاصمة.\n"
+        "اقرأ أيضاً:\n"
+        "دا سيلفا من الفقر إلى الرئاسة\n"
+        "مسيرات حاشدة بعد مقتل سياسية بارزة\n"
+        "من هم الأكراد؟\n"
+        "وقالت الشرطة إن التحقيقات ما زالت جارية، وإن المشتبه به محتجز لديها.\n"
+    )
+    result = clean_article(text)
+    assert reasons(result) == {1: "title", 3: "related_link", 4: "related_link", 5: "related_link",
+                               6: "related_link"}
+    assert "وقالت الشرطة إن التحقيقات" in result.body_clean
+
+
+def test_seed_ticker_and_a_ticker_of_other_headlines():
+    assert reasons(clean_article(seed("003")))[1] == "ticker"
+    heads = ["الأمطار تغرق شوارع المدينة", "وزير المالية يستقيل بعد فضيحة", "منتخب الشباب يفوز على زامبيا",
+             "أسعار الذهب ترتفع مجددا", "انطلاق معرض الكتاب الدولي في الرباط"]
+    for gap in (NBSP * 4, "    ", "\t", " | "):
+        assert only_reason(gap.join(heads)) == "ticker", repr(gap)
+    long_unpunctuated = " ".join(heads * 6)  # > 400 chars, no sentence punctuation at all
+    assert only_reason(long_unpunctuated) == "ticker"
+
+
+def test_paragraphs_glued_with_nbsp_are_not_a_ticker():
+    sentences = ["ولم يساعد تطور خدمات البث في الحد من انخفاض المبيعات.",
+                 "وذكر التقرير أن إيرادات خدمات البث ارتفعت بنسبة كبيرة مقارنة بالعام الماضي.",
+                 "وتظهر الأرقام أن إجمالي الإيرادات بلغ 17.3 مليار دولار.",
+                 "ويقول القائمون على الصناعة إن انتشار الخدمات يتيح الوصول إلى أسواق جديدة."]
+    assert only_reason((" " + NBSP * 12 + " ").join(sentences)) is None
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("ربما يعجبك أيضا", "widget"),  # seed
+        ("شكرا على الإبلاغ!", "widget"),  # seed
+        ("سيتم حجب هذه الصورة تلقائيا عندما يتم الإبلاغ عنها من طرف عدة أشخاص.", "widget"),  # seed
+        ("انقر هنا لقراءة الخبر من مصدره.", "footer"),  # seed
+        ("قد يعجبك أيضاً", "widget"),
+        ("شكراً لك على الإبلاغ", "widget"),
+        ("تابعونا على فيسبوك وتويتر", "widget"),
+        ("شارك هذا المقال", "widget"),
+        ("اشترك في نشرتنا البريدية", "widget"),
+        ("يمكنكم تسلم إشعارات بأهم الموضوعات بعد تحميل أحدث نسخة من التطبيق على هاتفكم المحمول.", "widget"),
+        ("الأكثر قراءة", "widget"),
+        ("Follow us on Twitter", "widget"),
+        ("#عاصي_الحلاني #حفلات_الصيف", "widget"),
+        ("اضغط هنا لمتابعة آخر الأخبار", "footer"),
+        ("جميع الحقوق محفوظة © 2024 موقع الأخبار", "footer"),
+        ("** جميع المقالات المنشورة تمثل رأي كتابها فقط.", "footer"),
+        ("Copyright 2023 Example News. All rights reserved.", "footer"),
+    ],
+)
+def test_widgets_and_footers(line, reason):
+    assert only_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", ["___", "-----", "***", "×××", "=====", "• • •", "\u200f\u202b\u202c"])
+def test_separators(line):
+    assert only_reason(line) == "separator"
+
+
+def test_repeated_title_is_insensitive_to_diacritics_and_spaces():
+    text = "زيارة رسمية للرئيس\n\nزيارةٌ  رسميّة للرئيس\n\nوصل الرئيس إلى العاصمة في زيارة رسمية.\n"
+    assert reasons(clean_article(text)) == {1: "title", 3: "repeated_title"}
+
+
+def test_footer_byline_and_author_bio():
+    text = ("عنوان الخبر\nقال المسؤول إن الاتفاق سيوقع الشهر المقبل في العاصمة بحضور الأطراف كافة.\n"
+            "___\nBy Jane Doe\n\"Coffee lover. Writer. Occasional runner.\"\n")
+    result = clean_article(text)
+    assert result.byline == "Jane Doe"
+    assert reasons(result) == {1: "title", 3: "separator", 4: "byline", 5: "author_bio"}
+
+
+# --------------------------------------------------------------------------
+# bylines, datelines, sources
+# --------------------------------------------------------------------------
+
+LEDE = "أعلنت الحكومة اليوم عن خطة جديدة لدعم الصادرات بقيمة خمسة مليارات دولار خلال العام المقبل."
+
+
+@pytest.mark.parametrize(
+    "line, byline",
+    [("محمد النحاس", "محمد النحاس"), ("أحمد عبد الله", "أحمد عبد الله"), ("فاطمة الزهراء علي", "فاطمة الزهراء علي"),
+     ("بقلم: سمير رمزي", "سمير رمزي"), ("كتب - خالد سعيد", "خالد سعيد"), ("إعداد: منى حسن", "منى حسن"),
+     ("By Reda Hameed", "Reda Hameed"), ("Par Jean Dupont", "Jean Dupont")],
+)
+def test_byline_under_title(line, byline):
+    result = clean_article(f"عنوان الخبر\n{line}\n{LEDE}\n")
+    assert result.byline == byline
+    assert reasons(result) == {1: "title", 2: "byline"}
+    assert result.body_clean == LEDE
+
+
+@pytest.mark.parametrize("line", ["الأفضل تاريخيًّا", "تعاون عسكري", "مواجهة النظام أحادي القطب",
+                                  "تلويح بالتعاون العسكري:"])
+def test_short_subheading_under_title_is_not_a_byline(line):
+    result = clean_article(f"عنوان الخبر\n{line}\n{LEDE}\n")
+    assert result.byline is None
+    assert line in result.body_clean.split("\n")
+
+
+@pytest.mark.parametrize(
+    "line, dateline, source, reason",
+    [
+        ("بكين – مصدر الإخبارية", "بكين", "مصدر الإخبارية", "dateline"),  # seed
+        ("أبوظبي - سكاي نيوز عربية", "أبوظبي", "سكاي نيوز عربية", "dateline"),
+        ("الرياض — وكالة الأنباء السعودية", "الرياض", "وكالة الأنباء السعودية", "dateline"),
+        ("دبي - ماجد الفاسي", "دبي", None, "byline"),
+    ],
+)
+def test_dateline_own_line(line, dateline, source, reason):
+    result = clean_article(f"عنوان الخبر\n{line}\n{LEDE}\n")
+    assert (result.dateline, result.source_name) == (dateline, source)
+    assert reasons(result)[2] == reason
+    assert result.body_clean == LEDE
+
+
+@pytest.mark.parametrize(
+    "prefix, dateline, source",
+    [
+        ("بكين (أ ف ب) – ", "بكين", "أ ف ب"),  # seed shape
+        ("موسكو (رويترز) - ", "موسكو", "رويترز"),
+        ("دبي، الإمارات العربية المتحدة (CNN)-- ", "دبي، الإمارات العربية المتحدة", "CNN"),
+        ("(رويترز) - ", None, "رويترز"),
+        ("القاهرة - ", "القاهرة", None),
+    ],
+)
+def test_dateline_prefix_of_the_lede(prefix, dateline, source):
+    result = clean_article(f"عنوان الخبر\n{prefix}{LEDE}\nوأضاف أن الخطة تبدأ في يناير.\n")
+    assert (result.dateline, result.source_name) == (dateline, source)
+    assert result.body_clean.split("\n")[0] == LEDE
+    assert reasons(result) == {1: "title"}
+
+
+@pytest.mark.parametrize(
+    "line, source",
+    [("فرانس24/ أ ف ب", "أ ف ب"), ("*نقلاً عن الرؤية الإماراتية", "الرؤية الإماراتية"), ("المصدر: وكالات", "وكالات")],
+)
+def test_end_source_credit(line, source):
+    result = clean_article(f"عنوان الخبر\n{LEDE}\n{line}\n")
+    assert result.source_name == source
+    assert reasons(result)[3] == "footer"
+
+
+def test_title_hint():
+    text = f"\nزيارة رسمية للرئيس\n{LEDE}\n"
+    result = clean_article(text, title_hint="زيارة رسميّة  للرئيس")
+    assert result.title == "زيارة رسميّة  للرئيس"
+    assert reasons(result) == {2: "title"}
+    # hint that is not in the text: nothing is dropped, the lede is not taken as a title
+    result = clean_article(LEDE, title_hint="عنوان آخر")
+    assert result.title == "عنوان آخر" and result.body_clean == LEDE and result.removed == ()
+
+
+def test_first_line_that_is_a_paragraph_is_not_taken_as_title():
+    result = clean_article(f"{LEDE}\nوأضاف أن الخطة تبدأ في يناير.")
+    assert result.title is None
+    assert result.body_clean.startswith(LEDE)
+
+
+# --------------------------------------------------------------------------
+# negatives: article sentences with Latin words or numbers are kept
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ونقلت قناة CCTV الصينية الرسمية عن شي قوله إن التعاون مستمر.",
+        "زادت الصادرات الروسية 23% هذا العام",
+        "وارتفع حجم التجارة بين البلدين إلى 240 مليار دولار العام الماضي.",
+        "وكان كل من HSBC و JP MORGAN منسقين للصفقة.",
+        "وكتب حساب @PuccaNoodles على موقع تويتر: شكرا على كل ما فعلته.",
+        "شاهد عيان قال إن الانفجار وقع قرب السوق.",
+        "للمزيد من التفاصيل حول الخطة، قال الوزير إن الحكومة ستنشر تقريرا كاملا الأسبوع المقبل بعد مراجعته من البرلمان والجهات المختصة وكل الأطراف المعنية بالملف.",
+        "شارك في القمة أكثر من 30 رئيس دولة وحكومة.",
+        "1- عرض روسيا التعاون العسكري: أعرب الرئيس بوتين عن رغبته في تقارب الدولتين.",
+        "الأفضل تاريخيًّا",
+        "تلويح بالتعاون العسكري:",
+        "أفاد وو من بانكوك. ساهم في ذلك كاتبا وكالة أسوشيتد برس داشا ليتفينوفا في تالين، إستونيا.",
+    ],
+)
+def test_article_sentences_are_kept(line):
+    assert only_reason(line) is None
+
+
+def test_speed_under_one_ms_per_article():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    clean_article(texts[0])  # load the first-names file once
+    n_chars = sum(map(len, texts))
+    rounds = 20
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for t in texts:
+            clean_article(t)
+    per_1500 = (time.perf_counter() - start) / (rounds * n_chars) * 1500
+    assert per_1500 < 0.002  # generous bound on a shared CPU; typical is ~0.3 ms
+
+
+# --------------------------------------------------------------------------
+# real articles from the ANT corpus (read-only, outside the repo)
+# --------------------------------------------------------------------------
+
+
+def _ant_sample(every: int = 400):
+    (archive,) = ANT_DIR.glob("antcorpus.multisource.data-*.tar.gz")
+    out = []
+    with tarfile.open(archive) as tf:
+        for i, member in enumerate(tf):
+            if member.isfile() and member.name.endswith(".txt") and i % every == 7:
+                raw = tf.extractfile(member).read().decode("utf-8", "replace")
+                get = lambda tag: (re.search(rf"<{tag}>(.*?)</{tag}>", raw, re.S) or [None, ""])[1]  # noqa: E731
+                out.append((member.name, get("TITLE").strip(), get("TEXT")))
+    return out
+
+
+@pytest.mark.skipif(not ANT_DIR.is_dir(), reason="ANT corpus not available at ../shared/corpus/ant")
+def test_ant_articles():
+    sample = _ant_sample()
+    assert len(sample) >= 30
+    noise = re.compile(r"^(?:-{4,}|_{4,}|يمكنكم (?:استلام|تسلم) إشعارات|اقرأ أيضا|إقرأ أيضا|للمزيد:|\*\* جميع المقالات)", re.M)
+    kept_chars = total_chars = 0
+    for name, title, text in sample:
+        result = clean_article(text, title_hint=title)
+        assert result.title == title
+        assert noise.search(result.body_clean) is None, (name, noise.search(result.body_clean))
+        assert not re.match(r"^.{0,60}\(CNN\)\s*[-–—]", result.body_clean), name  # CNN dateline cut
+        if "(CNN)" in text.split("\n", 3)[1][:80]:
+            assert result.source_name == "CNN", name
+        originals = [line.strip() for line in text.split("\n") if line.strip()]
+        for kept in result.body_clean.split("\n") if result.body_clean else []:
+            assert any(o.endswith(kept) for o in originals), (name, kept)
+        kept_chars += len(result.body_clean)
+        total_chars += sum(map(len, originals))
+    # these are clean-ish news bodies: almost all the text must survive
+    assert kept_chars > 0.95 * total_chars
