@@ -1,0 +1,587 @@
+"""Build `seeds/gazetteer/entities.csv` from the shared raw lists and the curated CSVs.
+
+    python -m flows.build_gazetteer [--shared DIR] [--out FILE] [--refresh-freq]
+
+Inputs (see seeds/gazetteer/README.md for sources and licences):
+- ../shared/gazetteer/countries_ar.tsv, countries_umpirsky_ar.tsv  -> countries
+- ../shared/gazetteer/cities_ar_geonames.tsv (capitals + population >= 300k),
+  cities_ar_cldr.tsv (extra Arabic forms for those cities only)
+- ../shared/gazetteer/transliteration_variants_counts.json -> spelling variants
+- seeds/gazetteer/curated_*.csv (hand-written, they win every conflict)
+- seeds/gazetteer/alias_word_freq.tsv: how often each single-word alias occurs
+  in the ANT news corpus (counts only; refreshed with --refresh-freq when the
+  corpus is at ../shared/corpus/ant/)
+
+Decisions made here (the matcher in flows/entities.py trusts them):
+- one row per real-world entity; curated rows merge into generated ones by
+  entity_id or, for places, by English name;
+- aliases shorter than 3 letters are dropped; single-word aliases that are
+  frequent common words (alias_word_freq.tsv) become weak, or are dropped
+  when curated_alias_overrides.csv says so;
+- every normalized key (canonical, alias, weak alias, nisba form) belongs to
+  exactly one entity: on a collision the higher-priority entity keeps it
+  (curated > country > capital > other city, then population); an entity left
+  with no matchable key is dropped and reported.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.normalize import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+GAZ_DIR = REPO / "seeds" / "gazetteer"
+DEFAULT_SHARED = REPO.parent / "shared"
+DEFAULT_OUT = GAZ_DIR / "entities.csv"
+FREQ_FILE = GAZ_DIR / "alias_word_freq.tsv"
+COLUMNS = ["entity_id", "entity_type", "canonical_ar", "name_en", "aliases", "weak_aliases", "nisba", "subtype", "source"]
+TYPES = {"PER", "LOC", "ORG", "MISC"}
+
+CITY_MIN_POPULATION = 300_000
+# ANT has ~7.7 M Arabic tokens. A single-word alias from a raw list that occurs
+# this often as a standalone word is more likely a common word than the place.
+COMMON_WORD_MIN_COUNT = 150  # generated spelling variants at least this frequent are dropped
+# a raw-list name of a city that is not a capital is dropped from this count on
+CITY_WORD_DROP_COUNT = 60
+# ISO-like codes in countries_ar.tsv that are not countries
+NOT_COUNTRIES = {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ", "VA", "UM", "AQ"}
+PRIORITY = {"country": 0, "curated": 1, "capital": 2, "city": 3}
+
+# transliteration_variants_counts.json keys -> (entity_id, field)
+VARIANT_KEYS = {
+    "Beijing": ("loc:city:beijing", "aliases"),
+    "Xi Jinping": ("per:xi_jinping", "aliases"),
+    "Harbin": ("loc:city:harbin", "aliases"),
+    "Kyiv": ("loc:city:kyiv", "aliases"),
+    "Kazakhstan": ("loc:country:kz", "aliases"),
+    "Moscow": ("loc:city:moscow", "aliases"),
+    "Washington": ("loc:city:washington", "aliases"),
+    "Ukraine": ("loc:country:ua", "aliases"),
+    "Putin": ("per:vladimir_putin", "aliases"),
+    "Trump": ("per:donald_trump", "aliases"),
+    "Obama": ("per:barack_obama", "aliases"),
+    "Google": ("org:google", "aliases"),
+    "Congress": ("org:us_congress", "aliases"),
+    "Georgia": ("loc:country:ge", "aliases"),
+    "Angela Merkel": ("per:angela_merkel", "aliases"),
+    "Netanyahu": ("per:benjamin_netanyahu", "aliases"),
+    "Erdogan": ("per:recep_tayyip_erdogan", "aliases"),
+    "Paris": ("loc:city:paris", "aliases"),
+    "Pyongyang": ("loc:city:pyongyang", "aliases"),
+    "Hong Kong": ("loc:city:hong_kong", "aliases"),
+    "Volkswagen": ("org:volkswagen", "aliases"),
+    "Bloomberg": ("org:media:bloomberg", "aliases"),
+    "America adj": ("loc:country:us", "nisba"),
+    "Trump/USA official": ("loc:country:us", "aliases"),
+    "Iran": ("loc:country:ir", "aliases"),
+    "Russia": ("loc:country:ru", "aliases"),
+    "Taiwan": ("loc:country:tw", "aliases"),
+    "Virginia": ("loc:region:virginia", "aliases"),
+    "Greece": ("loc:country:gr", "aliases"),
+    "Gaza": ("loc:region:gaza", "aliases"),
+    "Kim Jong-un": ("per:kim_jong_un", "aliases"),
+    "Li Keqiang": ("per:li_keqiang", "aliases"),
+    "Wang Yi": ("per:wang_yi", "aliases"),
+    "Huawei": ("org:huawei", "aliases"),
+    "Shanghai": ("loc:city:shanghai", "aliases"),
+    "Guangzhou": ("loc:city:guangzhou", "aliases"),
+    "Xinjiang": ("loc:region:xinjiang", "aliases"),
+    "Astana": ("loc:city:astana", "aliases"),
+    "Nazarbayev": ("per:nursultan_nazarbayev", "aliases"),
+    "Tokayev": ("per:kassym_jomart_tokayev", "aliases"),
+    "Alibaba": ("org:alibaba", "aliases"),
+    "Lavrov": ("per:sergey_lavrov", "aliases"),
+    "Poroshenko": ("per:petro_poroshenko", "aliases"),
+    "Volvo": ("org:volvo", "aliases"),
+    "Vienna": ("loc:city:vienna", "aliases"),
+    "Pepsi": ("org:pepsico", "aliases"),
+    "Geneva": ("loc:city:geneva", "aliases"),
+    "Gorbachev": ("per:mikhail_gorbachev", "aliases"),
+    # "Vladimir", "November", "Google Play": not entities of their own
+}
+# spellings in the json that are adjectives or ambiguous, not names
+VARIANT_AS_NISBA = {"أوكرانية", "أوكراني", "تايوانية"}
+VARIANT_AS_WEAK = {"كيف"}
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+
+
+# --------------------------------------------------------------------------- model
+@dataclass
+class Row:
+    entity_id: str
+    entity_type: str
+    canonical: str
+    name_en: str = ""
+    aliases: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)
+    nisba: list[str] = field(default_factory=list)
+    subtype: str = ""
+    sources: list[str] = field(default_factory=list)
+    kind: str = "curated"  # curated | country | capital | city  (collision priority)
+    population: int = 0
+    translit: str = ""
+    curated_names: set = field(default_factory=set)  # normalized names written by hand
+    was_city: bool = False
+
+    def add(self, attr: str, values) -> None:
+        lst = getattr(self, attr)
+        for v in values:
+            v = clean_name(v)
+            if v and v not in lst:
+                lst.append(v)
+
+    def add_source(self, src: str) -> None:
+        if src and src not in self.sources:
+            self.sources.append(src)
+
+
+def clean_name(s: str) -> str:
+    """Trim, drop diacritics/tatweel and collapse spaces; keep letters as written."""
+    s = unicodedata.normalize("NFC", s or "").strip()
+    s = "".join(ch for ch in s if not ("\u064b" <= ch <= "\u0652" or ch in "\u0640\u0670"))
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def split_multi(s: str, sep: str = "|") -> list[str]:
+    return [p.strip() for p in (s or "").split(sep) if p.strip()]
+
+
+def slug(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+
+
+def norm_key(s: str) -> str:
+    return re.sub(r"\s+", " ", normalize(s)).strip()
+
+
+def letters(s: str) -> int:
+    return sum(ch.isalpha() for ch in s)
+
+
+# --------------------------------------------------------------------------- raw lists
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _raw_names(cell: str) -> list[str]:
+    """Names from a ' | '-separated cell, without inverted ('إيران، ...') or bracketed forms."""
+    return [n for n in split_multi(cell) if "،" not in n and "," not in n and "(" not in n]
+
+
+def load_countries(shared: Path, curated: dict[str, dict[str, str]]) -> tuple[dict[str, Row], dict[str, tuple[str, str]]]:
+    gaz = shared / "gazetteer"
+    rows: dict[str, Row] = {}
+    capitals: dict[str, tuple[str, str]] = {}
+    umpirsky = {r["iso2"]: r["name_ar"] for r in read_tsv(gaz / "countries_umpirsky_ar.tsv")}
+    for r in read_tsv(gaz / "countries_ar.tsv"):
+        iso = r["iso2"]
+        if iso in NOT_COUNTRIES or not r.get("name_en"):
+            continue
+        cur = curated.get(iso, {})
+        drop = {norm_key(d) for d in split_multi(cur.get("drop_aliases", ""))}
+        names: list[tuple[str, str]] = []
+        for col, src in (("cldr_ar", "cldr"), ("pycountry_ar", "pycountry"), ("mledoze_ar", "mledoze")):
+            names += [(n, src) for n in _raw_names(r.get(col, ""))]
+        if iso in umpirsky:
+            names.append((umpirsky[iso], "umpirsky"))
+        names = [(n, s) for n, s in names if norm_key(n) not in drop]
+        canonical = cur.get("canonical_ar") or (names[0][0] if names else "")
+        if not canonical:
+            continue
+        row = Row(f"loc:country:{iso.lower()}", "LOC", clean_name(canonical), r["name_en"], subtype="country", kind="country")
+        for n, src in names:
+            row.add("aliases", [n])
+            row.add_source(src)
+        if cur:
+            row.add("aliases", split_multi(cur.get("extra_aliases", "")))
+            row.add("weak", split_multi(cur.get("weak_aliases", "")))
+            row.nisba.extend(nisba_forms(split_multi(cur.get("nisba_stems", ""))))
+            row.add_source("curated")
+        rows[row.entity_id] = row
+        if r.get("capital_en"):
+            capitals[iso] = (r["capital_en"], r.get("capital_ar_geonames", ""))
+    return rows, capitals
+
+
+def load_cities(shared: Path, capitals: dict[str, tuple[str, str]]) -> dict[str, Row]:
+    gaz = shared / "gazetteer"
+    capital_keys = {(iso, en) for iso, (en, _) in capitals.items()}
+    cldr: dict[str, list[str]] = {}
+    for r in read_tsv(gaz / "cities_ar_cldr.tsv"):
+        en = r["tz_id"].rsplit("/", 1)[-1].replace("_", " ")
+        cldr.setdefault(en, []).extend(split_multi(r["arabic_forms"]))
+    chosen = []
+    for r in read_tsv(gaz / "cities_ar_geonames.tsv"):
+        pop = int(r["population"] or 0)
+        is_capital = (r["country"], r["name"]) in capital_keys
+        if pop >= CITY_MIN_POPULATION or is_capital:
+            chosen.append((is_capital, pop, r))
+    # capitals first, then by population: the first city of a name gets the plain id
+    chosen.sort(key=lambda t: (not t[0], -t[1]))
+    rows: dict[str, Row] = {}
+    seen_caps: set[str] = set()
+    for is_capital, pop, r in chosen:
+        if is_capital:
+            if r["country"] in seen_caps:  # two geonames rows named like the capital
+                is_capital = False
+            seen_caps.add(r["country"])
+        eid = f"loc:city:{slug(r['name'])}"
+        if eid in rows:
+            eid = f"{eid}_{r['country'].lower()}"
+            if eid in rows:
+                continue
+        names = split_multi(r["arabic_forms"])
+        if not names:
+            continue
+        row = Row(eid, "LOC", clean_name(names[0]), r["name"], subtype="capital" if is_capital else "city",
+                  kind="capital" if is_capital else "city", population=pop)
+        row.add("aliases", names)
+        row.add_source("geonames")
+        if is_capital:
+            row.add("aliases", split_multi(capitals[r["country"]][1]))
+        if r["name"] in cldr:
+            row.add("aliases", cldr[r["name"]])
+            row.add_source("cldr")
+        rows[eid] = row
+    # capitals the geonames list does not hold (e.g. Washington D.C.)
+    for iso, (en, ar) in capitals.items():
+        if iso in seen_caps or not split_multi(ar) or iso in NOT_COUNTRIES:
+            continue
+        eid = f"loc:city:{slug(en)}"
+        if eid in rows:
+            continue
+        names = split_multi(ar)
+        row = Row(eid, "LOC", clean_name(names[0]), en, subtype="capital", kind="capital")
+        row.add("aliases", names)
+        row.add_source("geonames")
+        rows[eid] = row
+    return rows
+
+
+# --------------------------------------------------------------------------- curated
+def read_curated(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [r for r in csv.DictReader(f) if (r.get("entity_id") or "").strip()]
+
+
+def nisba_forms(stems: list[str]) -> list[str]:
+    """Adjective forms of each stem: روسي -> روسي روسية الروسي الروسية روسيون روسيين ...
+
+    A stem starting with '=' is taken literally (irregular plurals such as الروس).
+    Multi-word stems (كوري شمالي) inflect every word the same way.
+    """
+    out: list[str] = []
+    for stem in stems:
+        if stem.startswith("="):
+            out.append(clean_name(stem[1:]))
+            continue
+        words = clean_name(stem).split()
+        for art in ("", "ال"):
+            for suf in ("", "ة", "ون", "ين"):
+                out.append(" ".join(art + w + suf for w in words))
+    return list(dict.fromkeys(out))
+
+
+_G_TO_J = str.maketrans({"غ": "ج"})
+_J_TO_G = str.maketrans({"ج": "غ"})
+
+
+def translit_variants(name: str, mode: str) -> list[str]:
+    """Systematic spelling variants of a foreign name (README rules).
+
+    f   : g written غ or ج (so -ng as نغ/نج); a medial long ي dropped (بوتين/بوتن)
+    cjk : f, plus syllables joined or hyphenated (شي جين بينغ / شي جينبينغ / جين-بينغ)
+    """
+    if not mode:
+        return []
+    words = name.split()
+    out = {name, name.translate(_G_TO_J), name.translate(_J_TO_G)}
+    for w_i, w in enumerate(words):
+        if len(w) >= 5 and mode in ("f", "cjk"):
+            for i in range(2, len(w) - 1):
+                if w[i] == "ي" and w[i - 1] not in "اوي" and w[i + 1] not in "اوي":
+                    out.add(" ".join(words[:w_i] + [w[:i] + w[i + 1:]] + words[w_i + 1:]))
+    if mode == "cjk" and len(words) >= 3:
+        for i in range(1, len(words) - 1):
+            joined = words[:i] + [words[i] + words[i + 1]] + words[i + 2:]
+            hyph = words[:i] + [words[i] + "-" + words[i + 1]] + words[i + 2:]
+            out.update({" ".join(joined), " ".join(hyph)})
+    more = set()
+    for v in out:
+        more.update({v.translate(_G_TO_J), v.translate(_J_TO_G)})
+    out |= more
+    out.discard(name)
+    return sorted(out)
+
+
+def merge_curated(rows: dict[str, Row], curated_rows: list[dict[str, str]], freq: dict[str, int]) -> None:
+    by_en = {(r.entity_type, r.name_en.lower()): r for r in rows.values() if r.name_en and r.kind != "curated"}
+    for c in curated_rows:
+        eid = c["entity_id"].strip()
+        etype = c["entity_type"].strip()
+        if etype not in TYPES or not c.get("canonical_ar", "").strip():
+            raise ValueError(f"bad curated row {eid}: type {etype!r} or empty canonical")
+        row = rows.get(eid) or by_en.get((etype, (c.get("name_en") or "").strip().lower()))
+        if row is not None and row.entity_id != eid:
+            # same place under another id: keep the curated id
+            del rows[row.entity_id]
+            row.entity_id = eid
+        if row is None:
+            row = Row(eid, etype, clean_name(c["canonical_ar"]), (c.get("name_en") or "").strip())
+        else:
+            old = row.canonical
+            row.canonical = clean_name(c["canonical_ar"])
+            row.add("aliases", [old])
+        row.was_city = row.was_city or row.kind in ("city", "capital")
+        row.kind = "curated"
+        row.entity_type = etype
+        row.name_en = (c.get("name_en") or "").strip() or row.name_en
+        row.subtype = (c.get("subtype") or "").strip() or row.subtype
+        row.translit = (c.get("translit") or "").strip()
+        row.add("aliases", split_multi(c.get("aliases", "")))
+        row.add("weak", split_multi(c.get("weak_aliases", "")))
+        row.curated_names |= {norm_key(n) for n in [c["canonical_ar"], *split_multi(c.get("aliases", ""))]}
+        row.nisba.extend(nisba_forms(split_multi(c.get("nisba", ""))))
+        row.add_source("curated")
+        if row.translit:
+            generated = []
+            for name in [row.canonical, *row.aliases]:
+                for v in translit_variants(name, row.translit):
+                    # a generated single word that is a common word is noise, not a variant
+                    if " " not in v and freq.get(norm_key(v), 0) >= COMMON_WORD_MIN_COUNT:
+                        continue
+                    generated.append(v)
+            before = len(row.aliases)
+            row.add("aliases", generated)
+            if len(row.aliases) > before:
+                row.add_source("translit_rules")
+        rows[row.entity_id] = row
+
+
+def add_json_variants(rows: dict[str, Row], shared: Path) -> None:
+    path = shared / "gazetteer" / "transliteration_variants_counts.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for key, spellings in data.items():
+        target = VARIANT_KEYS.get(key)
+        if not target or target[0] not in rows:
+            continue
+        row = rows[target[0]]
+        for sp in spellings:
+            if sp in VARIANT_AS_WEAK:
+                row.add("weak", [sp])
+            elif sp in VARIANT_AS_NISBA or target[1] == "nisba":
+                row.add("nisba", [sp])
+            else:
+                row.add("aliases", [sp])
+        row.add_source("ant_variants")
+
+
+# --------------------------------------------------------------------------- common words
+def load_freq(path: Path = FREQ_FILE) -> dict[str, int]:
+    if not path.exists():
+        return {}
+    out = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            w, n = line.rstrip("\n").split("\t")[:2]
+            out[w] = int(n)
+    return out
+
+
+def refresh_freq(rows: dict[str, Row], shared: Path, path: Path = FREQ_FILE) -> dict[str, int]:
+    """Count, in the ANT corpus, every single-word key the gazetteer could hold."""
+    import tarfile
+
+    tar = next((shared / "corpus" / "ant").glob("*.tar.gz"))
+    words: set[str] = set()
+    for row in rows.values():
+        for name in [row.canonical, *row.aliases, *row.weak, *row.nisba]:
+            k = norm_key(name)
+            if k and " " not in k:
+                words.add(k)
+    # generated variants of curated names are checked too
+    for row in rows.values():
+        for name in [row.canonical, *row.aliases]:
+            for v in translit_variants(name, row.translit or ""):
+                k = norm_key(v)
+                if " " not in k:
+                    words.add(k)
+    counts: Counter[str] = Counter()
+    total = 0
+    with tarfile.open(tar) as tf:
+        for m in tf:
+            if not m.isfile():
+                continue
+            text = tf.extractfile(m).read().decode("utf-8", "replace")
+            for body in re.findall(r"<TEXT>(.*?)</TEXT>", text, re.S):
+                toks = _ARABIC_WORD.findall(normalize(body))
+                total += len(toks)
+                counts.update(t for t in toks if t in words)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(f"# standalone occurrences in ANT v2.1 ({total} Arabic tokens), normalized; only gazetteer words\n")
+        for w in sorted(counts, key=lambda w: (-counts[w], w)):
+            f.write(f"{w}\t{counts[w]}\n")
+    return dict(counts)
+
+
+def load_overrides(path: Path) -> dict[str, tuple[str, str]]:
+    """normalized alias -> (action, entity_id or '') from curated_alias_overrides.csv."""
+    out: dict[str, tuple[str, str]] = {}
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f):
+                out[norm_key(r["alias"])] = (r["action"].strip(), (r.get("entity_id") or "").strip())
+    return out
+
+
+def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict[str, tuple[str, str]]) -> None:
+    """Short, junk and common-word names: drop them or make them weak (see module doc)."""
+    for eid, row in list(rows.items()):
+        keep, weak = [], list(row.weak)
+        raw_city = row.kind in ("city", "capital") or row.was_city
+        for a in [row.canonical, *row.aliases]:
+            k = norm_key(a)
+            action, only = overrides.get(k, ("", ""))
+            if only and only != row.entity_id:
+                action = ""
+            n = freq.get(k, 0) if " " not in k else 0
+            if letters(k) < 3 or action == "drop":
+                continue
+            if action == "weak":
+                weak.append(a)
+            elif action == "keep" or k in row.curated_names or not raw_city:
+                keep.append(a)
+            elif row.subtype != "capital" and n >= CITY_WORD_DROP_COUNT:
+                # capitals are frequent because they are capitals: only overrides touch them
+                continue  # a minor city's name that is a frequent word: not worth the noise
+            else:
+                keep.append(a)
+        # a weak alias needs context, so two letters are allowed there (شي); never one
+        weak = [w for w in dict.fromkeys(weak)
+                if letters(norm_key(w)) >= 2 and overrides.get(norm_key(w), ("",))[0] != "drop"]
+        ck = norm_key(row.canonical)
+        if ck not in {norm_key(x) for x in keep} and ck not in {norm_key(w) for w in weak}:
+            # the canonical name itself was dropped: promote the first surviving name
+            if not keep and not weak:
+                del rows[eid]
+                continue
+            row.canonical = (keep or weak)[0]
+        row.aliases = [a for a in keep if norm_key(a) != norm_key(row.canonical)]
+        row.weak = weak
+        row.nisba = [n for n in dict.fromkeys(row.nisba) if letters(norm_key(n)) >= 3]
+
+
+# --------------------------------------------------------------------------- collisions
+def resolve_collisions(rows: dict[str, Row]) -> list[str]:
+    """Give each normalized key to one entity; return a report of what moved."""
+    report: list[str] = []
+    order = sorted(rows.values(), key=lambda r: (PRIORITY[r.kind], -r.population, r.entity_id))
+    owner: dict[str, str] = {}
+    for row in order:
+        for attr in ("canonical", "aliases", "nisba", "weak"):
+            vals = [row.canonical] if attr == "canonical" else getattr(row, attr)
+            kept = []
+            for v in vals:
+                k = norm_key(v)
+                if not k:
+                    continue
+                o = owner.get(k)
+                if o is None or o == row.entity_id:
+                    owner[k] = row.entity_id
+                    kept.append(v)
+                else:
+                    report.append(f"{k}: kept by {o}, removed from {row.entity_id} ({attr})")
+            if attr == "canonical":
+                row.canonical_matchable = bool(kept)  # type: ignore[attr-defined]
+            else:
+                # within one entity: a key listed as strong is not also weak/nisba
+                setattr(row, attr, list(dict.fromkeys(kept)))
+        weak_keys = {norm_key(w) for w in row.weak}
+        canon_weak = norm_key(row.canonical) in weak_keys
+        strong = {norm_key(a) for a in row.aliases} | (set() if canon_weak else {norm_key(row.canonical)})
+        row.weak = [w for w in row.weak if norm_key(w) not in strong]
+        row.nisba = [n for n in row.nisba if norm_key(n) not in strong]
+        row.aliases = [a for a in row.aliases if norm_key(a) != norm_key(row.canonical)]
+    dropped = []
+    for eid, row in list(rows.items()):
+        if not getattr(row, "canonical_matchable", True) and not row.aliases and not row.weak and not row.nisba:
+            dropped.append(eid)
+            del rows[eid]
+        elif not getattr(row, "canonical_matchable", True):
+            # the canonical belongs to another entity: promote the first own alias
+            if row.aliases:
+                row.canonical = row.aliases.pop(0)
+            else:
+                dropped.append(eid)
+                del rows[eid]
+    report += [f"dropped {eid}: every key belongs to a higher-priority entity" for eid in dropped]
+    return report
+
+
+# --------------------------------------------------------------------------- main
+def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, refresh: bool = False, quiet: bool = False) -> list[Row]:
+    gaz_dir = out.parent if out.parent.exists() else GAZ_DIR
+    cur_dir = GAZ_DIR
+    curated_countries = {r["iso2"]: r for r in csv.DictReader((cur_dir / "curated_countries.csv").open(encoding="utf-8"))}
+    rows, capitals = load_countries(shared, curated_countries)
+    rows.update(load_cities(shared, capitals))
+    freq = load_freq()
+    curated: list[dict[str, str]] = []
+    for p in sorted(cur_dir.glob("curated_*.csv")):
+        if p.name in ("curated_countries.csv", "curated_alias_overrides.csv"):
+            continue
+        curated += read_curated(p)
+    merge_curated(rows, curated, freq)
+    add_json_variants(rows, shared)
+    if refresh:
+        freq = refresh_freq(rows, shared)
+    apply_word_rules(rows, freq, load_overrides(cur_dir / "curated_alias_overrides.csv"))
+    report = resolve_collisions(rows)
+    result = sorted(rows.values(), key=lambda r: r.entity_id)
+    write_csv(result, out)
+    (gaz_dir / "build_report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+    if not quiet:
+        by_type = Counter(r.entity_type for r in result)
+        print(f"wrote {len(result)} entities to {out}: {dict(by_type)}; {len(report)} collision notes", file=sys.stderr)
+    return result
+
+
+def write_csv(result: list[Row], out: Path) -> None:
+    tmp = out.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        for r in result:
+            w.writerow([r.entity_id, r.entity_type, r.canonical, r.name_en, "|".join(r.aliases), "|".join(r.weak),
+                        "|".join(r.nisba), r.subtype, "+".join(r.sources)])
+    tmp.replace(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--refresh-freq", action="store_true", help="recount alias words in the ANT corpus")
+    a = ap.parse_args(argv)
+    if not (a.shared / "gazetteer").is_dir():
+        print(f"no raw gazetteer lists under {a.shared}/gazetteer", file=sys.stderr)
+        return 2
+    build(a.shared, a.out, a.refresh_freq)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""The gazetteer CSV is valid, and the build reproduces it from ../shared."""
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flows.build_gazetteer import COLUMNS, build, nisba_forms, translit_variants
+from flows.normalize import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+CSV = REPO / "seeds" / "gazetteer" / "entities.csv"
+SHARED = REPO.parent / "shared"
+
+
+def rows():
+    with CSV.open(encoding="utf-8", newline="") as f:
+        r = csv.DictReader(f)
+        assert r.fieldnames == COLUMNS
+        return list(r)
+
+
+def key(s):
+    return " ".join(normalize(s).split())
+
+
+def test_csv_valid():
+    rs = rows()
+    assert len(rs) > 1500
+    ids = [r["entity_id"] for r in rs]
+    assert len(ids) == len(set(ids))
+    assert {r["entity_type"] for r in rs} <= {"PER", "LOC", "ORG", "MISC"}
+    assert all(r["canonical_ar"].strip() for r in rs)
+    assert all(r["source"].strip() for r in rs)
+
+
+def test_no_key_shared_by_two_entities():
+    """Collisions are resolved at build time (build_report.txt says who kept what)."""
+    owner = {}
+    for r in rs_keys():
+        eid, k = r
+        assert owner.setdefault(k, eid) == eid, f"{k} in {owner[k]} and {eid}"
+
+
+def rs_keys():
+    for r in rows():
+        for cell in (r["aliases"], r["weak_aliases"], r["nisba"]):
+            for a in filter(None, cell.split("|")):
+                yield r["entity_id"], key(a)
+        yield r["entity_id"], key(r["canonical_ar"])
+
+
+def test_no_short_strong_alias():
+    for r in rows():
+        weak = {key(w) for w in r["weak_aliases"].split("|") if w}
+        for a in [r["canonical_ar"], *filter(None, r["aliases"].split("|"))]:
+            if key(a) not in weak:
+                assert sum(c.isalpha() for c in key(a)) >= 3, (r["entity_id"], a)
+
+
+def test_breadth():
+    by_type = Counter(r["entity_type"] for r in rows())
+    assert by_type["PER"] >= 300 and by_type["ORG"] >= 250 and by_type["LOC"] >= 1000
+    subtypes = Counter(r["subtype"] for r in rows())
+    assert subtypes["country"] >= 190 and subtypes["agency"] >= 30
+
+
+def test_helpers():
+    assert {"روسي", "الروسية", "روسيون", "الروسيين"} <= set(nisba_forms(["روسي"]))
+    assert "الكورية الشمالية" in nisba_forms(["كوري شمالي"])
+    assert nisba_forms(["=الروس"]) == ["الروس"]
+    v = translit_variants("شي جين بينغ", "cjk")
+    assert {"شي جين بينج", "شي جينبينغ", "شي جين-بينغ"} <= set(v)
+    assert "بوتن" in translit_variants("بوتين", "f")
+
+
+@pytest.mark.skipif(not (SHARED / "gazetteer").is_dir(), reason="../shared raw lists not available")
+def test_build_reproduces_csv(tmp_path):
+    out = tmp_path / "entities.csv"
+    result = build(SHARED, out, quiet=True)
+    assert out.read_text(encoding="utf-8") == CSV.read_text(encoding="utf-8")
+    assert len(result) == len(rows())

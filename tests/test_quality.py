@@ -1,0 +1,69 @@
+import json
+
+import pandas as pd
+import pytest
+
+from flows.config import expectations_dir
+from flows.quality import GateFailed, QualityGates, load_suite_dicts, raise_if_fatal
+
+
+@pytest.fixture(scope="module")
+def gates():
+    return QualityGates(expectations_dir())
+
+
+def test_every_stage_has_a_suite_and_every_expectation_an_action():
+    suites = load_suite_dicts(expectations_dir())
+    assert {s["meta"]["stage"] for s in suites.values()} == {"ingest", "clean", "normalize", "entities", "models"}
+
+
+def test_suite_without_action_is_refused(tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps({"name": "x", "meta": {"stage": "x", "id_column": "id"},
+        "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}}]}))
+    with pytest.raises(ValueError, match="on_failure"):
+        load_suite_dicts(tmp_path)
+
+
+def _clean_frame(bodies):
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(len(bodies))], "title": ["عنوان"] * len(bodies),
+                         "body_clean": bodies, "kept_ratio": [0.9] * len(bodies)})
+
+
+def test_a_broken_row_is_marked_for_quarantine(gates):
+    good = "جمعت قمة افتراضية الرئيس الروسي فلاديمير بوتين والزعيم الصيني شي جين بينج."
+    outcome = gates.validate("clean", _clean_frame([good, None, good]), run_id="t")
+    assert not outcome.fatal
+    assert list(outcome.bad_rows) == ["a1"]
+    assert any("body_clean" in label for label in outcome.bad_rows["a1"])
+    assert any(not r["success"] for r in outcome.dq_rows)
+
+
+def test_a_broken_invariant_fails_with_suite_and_expectation_named(gates):
+    frame = pd.DataFrame({"article_id": ["a1", "a2"], "body_norm": ["قمّة بوتين", "بكين"]})
+    outcome = gates.validate("normalize", frame, run_id="t")
+    with pytest.raises(GateFailed, match=r"suite 'normalize'.*expect_column_values_to_not_match_regex\(body_norm\)"):
+        raise_if_fatal([outcome])
+
+
+def test_too_many_bad_rows_fail_the_batch(gates):
+    frame = _clean_frame([None] * 8 + ["جمعت قمة افتراضية الرئيس الروسي فلاديمير بوتين والزعيم الصيني."] * 4)
+    outcome = gates.validate("clean", frame, run_id="t")
+    assert any("more than the allowed" in m for m in outcome.fatal)
+
+
+def test_mentions_gate_checks_spans_and_order(gates):
+    frame = pd.DataFrame({
+        "mention_key": ["a:0:5", "a:9:7"], "article_id": ["a", "a"], "entity_id": ["per:x", "per:x"],
+        "entity_type": ["PER", "PER"], "mention_kind": ["name", "name"], "char_start": [0, 9], "char_end": [5, 7],
+        "surface": ["بوتين", "بوتين"], "span_matches": [True, False], "entity_known": [True, True]})
+    outcome = gates.validate("entities", frame, run_id="t")
+    text = " ".join(outcome.fatal)
+    assert "expect_column_pair_values_a_to_be_greater_than_b(char_end, char_start)" in text
+    assert "span_matches" in text
+
+
+def test_cooccurrence_pairs_must_be_ordered(gates):
+    frame = pd.DataFrame({"entity_a": ["loc:b", "loc:a"], "entity_b": ["loc:a", "loc:c"],
+                          "pair_key": ["loc:b|loc:a", "loc:a|loc:c"], "article_count": [1, 2]})
+    outcome = gates.validate("models_entity_cooccurrence", frame, run_id="t")
+    assert any("entity_b, entity_a" in m for m in outcome.fatal)
