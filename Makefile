@@ -10,7 +10,10 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test eval bench train clean-warehouse
+.PHONY: setup run test eval bench train ui ui-stop clean-warehouse
+
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 4200
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +38,17 @@ eval: $(STAMP)
 ## rebuild the NER model files in seeds/models from ../shared
 train: $(STAMP)
 	$(PY) -m flows.train_tagger
+
+## benchmark on the ANT corpus from ../shared (N=5000 for a quick run)
+bench: $(STAMP)
+	$(PY) -m flows.bench $(if $(N),--n $(N))
+
+## a local Prefect server + UI for this project (state in .prefect-server/); runs report to it
+ui: $(STAMP)
+	$(PY) -m flows.ui start --host $(UI_HOST) --port $(UI_PORT)
+
+ui-stop:
+	$(PY) -m flows.ui stop
 
 clean-warehouse:
 	rm -f warehouse/akhbar.duckdb warehouse/akhbar.duckdb.wal warehouse/akhbar.duckdb.lock

@@ -18,8 +18,14 @@ def _prefect_environment() -> None:
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-        os.environ["PREFECT_HOME"] = str(config.REPO_ROOT / ".prefect")
+    if "PREFECT_API_URL" not in os.environ:
+        from flows import ui
+
+        url = ui.running_api_url()
+        if url:  # `make ui` is up: runs show in it
+            os.environ["PREFECT_API_URL"] = url
+        elif "PREFECT_HOME" not in os.environ:
+            os.environ["PREFECT_HOME"] = str(config.REPO_ROOT / ".prefect")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -33,6 +39,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     summary = state.result()
     print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prefect_environment()
+    if "PREFECT_API_URL" not in os.environ:
+        print("akhbar serve needs a running Prefect server: start one with `make ui` "
+              "(or set PREFECT_API_URL)", file=sys.stderr)
+        return 2
+    from flows.pipeline import build_deployment, serve_deployment
+
+    try:
+        deployment = build_deployment(args.cron, args.interval, args.input, args.warehouse, args.name)
+    except ValueError as err:
+        print(f"akhbar serve: {err}", file=sys.stderr)
+        return 2
+    print(f"serving akhbar-pipeline/{args.name} ({args.cron or f'every {args.interval:g}s'}) "
+          f"on {os.environ['PREFECT_API_URL']}; Ctrl-C or SIGTERM stops it")
+    serve_deployment(deployment)
     return 0
 
 
@@ -110,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=250, help="articles per task (default 250)")
     run.add_argument("--max-bytes", type=int, default=5 * 1024 * 1024, help="larger files are quarantined")
     run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="run the pipeline on a schedule (needs `make ui` or PREFECT_API_URL)")
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron expression, e.g. "*/15 * * * *" for every 15 minutes')
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    serve.add_argument("--input", default=None)
+    serve.add_argument("--warehouse", default=None)
+    serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
+    serve.set_defaults(func=cmd_serve)
 
     sql = sub.add_parser("sql", help="run a query on the warehouse (read-only) and print a table")
     sql.add_argument("query")

@@ -26,7 +26,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows import config, ingest, stages, warehouse
+from flows import config, dedupe, ingest, stages, warehouse
 from flows.quality import GateOutcome, QualityGates, raise_if_fatal
 
 NOT_CACHED = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -44,11 +44,30 @@ def chunks(items: list, size: int):
 
 # --------------------------------------------------------------------------- tasks
 
-@task(name="discover", **NOT_CACHED)
+def _transient_os_error(task, task_run, state) -> bool:
+    """Retry a listing that failed on a busy disk or network share, not a missing folder."""
+    try:
+        state.result()
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return False
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="discover", retries=3, retry_delay_seconds=[1, 4, 16], retry_condition_fn=_transient_os_error,
+      **NOT_CACHED)
 def discover_task(input_dir: str, known: warehouse.KnownState, max_bytes: int):
     """Walk the input folder; split files into new, changed and unchanged (path, size, mtime)."""
     found = ingest.discover_files(input_dir, max_bytes=max_bytes)
-    todo, unchanged = [], []
+    # A file refused before and untouched since is not refused (nor counted) again.
+    repeated = [r for r in found.rejected
+                if (prev := known.files.get(r.source_path)) and prev[3] == "quarantined"
+                and (prev[0], prev[1]) == (r.size, r.mtime)]
+    found.rejected = [r for r in found.rejected if r not in repeated]
+    todo, unchanged = [], list(repeated)
     changed = 0
     for f in found.files:
         if ingest.is_unchanged(f, known.files):
@@ -63,21 +82,27 @@ def discover_task(input_dir: str, known: warehouse.KnownState, max_bytes: int):
 
 
 @task(name="ingest", **NOT_CACHED)
-def ingest_task(files, known_hashes, known_files, gates: QualityGates, staging: warehouse.Staging,
-                run_id: str, batch_no: int, counts: Counter):
-    batch = ingest.ingest_files(files, known_hashes)
-    # A changed file whose new content hashes the same as before is unchanged after all.
-    duplicates = [d for d in batch.duplicates if known_files.get(d.source_path, (None,) * 3)[2] != d.content_hash]
-    touched = len(batch.duplicates) - len(duplicates)
-    quarantine, file_rows = stages.rejected_rows(batch.rejected, run_id)
-    file_rows += stages.duplicate_rows(batch.duplicates, run_id)
-    articles = stages.article_rows(batch.articles, run_id)
+def ingest_task(files, known_hashes, known: warehouse.KnownState, gates: QualityGates,
+                staging: warehouse.Staging, run_id: str, batch_no: int, counts: Counter, max_bytes: int):
+    """Read and decode a batch of files; drop what is already loaded; gate the rest."""
+    known_files = known.files
+    contents = {f.path: ingest.read_file(f) for f in files}
+    file_hashes = {path: ingest.file_hash(data) for path, (data, _) in contents.items() if data is not None}
+    # The cheap check (path, size, mtime) said "changed"; identical bytes say otherwise.
+    unchanged = [f for f in files if f.path in known_files and known_files[f.path][2] == file_hashes.get(f.path)]
+    fresh = [f for f in files if f not in unchanged]
+    batch = ingest.ingest_files(fresh, known_hashes, read=lambda f: contents[f.path], max_bytes=max_bytes)
+    quarantine, file_rows = stages.rejected_rows(batch.rejected, run_id, file_hashes)
+    file_rows += stages.duplicate_rows(batch.duplicates, file_hashes, run_id)
+    file_rows += stages.unchanged_file_rows(unchanged, known_files, run_id)
+    articles = stages.article_rows(batch.articles, file_hashes, run_id)
     outcome = gates.validate("ingest", stages.ingest_frame(articles), run_id, batch_no)
     articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
-    staging.append("quarantine", quarantine + failed)
+    staging.append("quarantine", quarantine)
     staging.append("source_files", file_rows)
-    counts.update(files_quarantined=len(batch.rejected), files_duplicate=len(duplicates),
-                  files_unchanged=touched, articles_quarantined=len(failed))
+    staging.append("supersede", stages.supersede_rows(articles, known_files, run_id))
+    counts.update(files_quarantined=len(batch.rejected), files_duplicate=len(batch.duplicates),
+                  files_unchanged=len(unchanged), articles_quarantined=len(failed))
     for r in batch.rejected:
         get_run_logger().warning("quarantined %s: %s", r.source_path, r.detail)
     return articles
@@ -96,11 +121,14 @@ def clean_task(articles, gates, staging, run_id, batch_no, counts):
 
 
 @task(name="normalize", **NOT_CACHED)
-def normalize_task(articles, gates, staging, run_id, batch_no, counts):
+def normalize_task(articles, gates, staging, run_id, batch_no, counts, near_duplicates, story_of):
+    """Matching form of each body; then syndicated copies are linked to the story they copy."""
     stages.normalize_articles(articles)
     outcome = gates.validate("normalize", stages.normalize_frame(articles), run_id, batch_no)
     articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
-    counts.update(articles_quarantined=len(failed))
+    staging.append("article_signatures", stages.mark_near_duplicates(articles, near_duplicates, story_of))
+    counts.update(articles_quarantined=len(failed),
+                  articles_near_duplicate=sum(1 for a in articles if a.get("duplicate_of")))
     return articles
 
 
@@ -211,6 +239,15 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
         counts.update(files_seen=len(found.files) + len(found.rejected), files_unchanged=len(unchanged),
                       files_changed=sum(1 for f in todo if f.path in known.files),
                       files_new=sum(1 for f in todo if f.path not in known.files))
+        if not todo and not found.rejected and warehouse.warehouse_exists(wh_path):
+            # Nothing new: no stage has work, the models cannot change; only the run is recorded.
+            run_row.update(_counts_columns(counts), status="success", finished_at=stages.utcnow(),
+                           stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
+                           counts=json.dumps(dict(counts)))
+            warehouse.record_run_only(wh_path, run_row)
+            summary = _publish_run(wh_path, run_id, run_row, counts, timings, None)
+            logger.info("run %s: nothing new (%d files unchanged)", run_id, counts["files_unchanged"])
+            return summary
         with _timed(timings, "gates-setup"):
             gates = QualityGates(config.expectations_dir(), config.data_docs_dir(wh_path))
         staging = warehouse.Staging(wh_path.parent / f".staging-{run_id}.duckdb")
@@ -221,13 +258,19 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
             counts.update(files_quarantined=len(found.rejected))
             known_hashes = dict(known.content_hashes)
             entity_ids = set(known.entity_ids)
+            with _timed(timings, "dedupe-setup"):
+                signatures = warehouse.read_signatures(wh_path)
+                story_of = {article_id: story for article_id, story, _ in signatures}
+                near_duplicates = dedupe.load_index((a, dedupe.from_blob(sig)) for a, _, sig in signatures)
             for batch_no, batch in enumerate(chunks(todo, batch_size)):
                 with _timed(timings, "ingest"):
-                    articles = ingest_task(batch, known_hashes, known.files, gates, staging, run_id, batch_no, counts)
+                    articles = ingest_task(batch, known_hashes, known, gates, staging, run_id, batch_no, counts,
+                                           max_bytes)
                 with _timed(timings, "clean"):
                     articles = clean_task(articles, gates, staging, run_id, batch_no, counts)
                 with _timed(timings, "normalize"):
-                    articles = normalize_task(articles, gates, staging, run_id, batch_no, counts)
+                    articles = normalize_task(articles, gates, staging, run_id, batch_no, counts,
+                                              near_duplicates, story_of)
                 with _timed(timings, "entities"):
                     articles = entities_task(articles, entity_ids, gates, staging, run_id, batch_no, counts)
                 with _timed(timings, "stage"):
@@ -241,13 +284,15 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
                            counts=json.dumps(dict(counts)))
             with _timed(timings, "load"):
                 load_task(str(wh_path), staging, run_row, gates, run_id)
+            run_row["stage_seconds"] = json.dumps({k: round(v, 3) for k, v in timings.items()})
+            warehouse.update_run_timings(wh_path, run_id, run_row["stage_seconds"])
         except BaseException as err:
             run_row.update(_counts_columns(counts))
             run_row.update(status="failed", finished_at=stages.utcnow(), message=str(err)[:2000],
                            stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
                            counts=json.dumps(dict(counts)))
             dq = staging.frame("SELECT * FROM dq_results").to_dict("records")
-            warehouse.record_failed_run(wh_path, run_row, dq_rows=dq)
+            warehouse.record_run_only(wh_path, run_row, dq_rows=dq)
             logger.error("run %s failed: %s", run_id, err)
             raise
         finally:
@@ -260,7 +305,8 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
 
 def _counts_columns(counts: Counter) -> dict:
     names = ("files_seen", "files_new", "files_changed", "files_unchanged", "files_duplicate", "files_quarantined",
-             "articles_loaded", "articles_quarantined", "mentions_loaded", "entities_new", "removed_lines")
+             "articles_loaded", "articles_quarantined", "articles_near_duplicate", "mentions_loaded", "entities_new",
+             "removed_lines")
     return {n: int(counts.get(n, 0)) for n in names}
 
 
@@ -271,6 +317,10 @@ def _publish_run(wh_path: Path, run_id: str, run_row: dict, counts: Counter, tim
         top = con.execute(
             "SELECT canonical_name, entity_type, name_en, article_count, mention_count FROM entity_summary "
             "ORDER BY article_count DESC, mention_count DESC LIMIT 20").df()
+        first_seen = con.execute(
+            "SELECT s.canonical_name, s.entity_type, s.name_en, s.article_count, s.mention_count "
+            "FROM entities e JOIN entity_summary s USING (entity_id) WHERE e.first_run_id = ? "
+            "ORDER BY s.article_count DESC, s.mention_count DESC LIMIT 50", [run_id]).df()
         quarantined = con.execute(
             "SELECT source_path, stage, reason, detail FROM quarantine WHERE run_id = ? ORDER BY source_path",
             [run_id]).fetchall()
@@ -294,6 +344,8 @@ def _publish_run(wh_path: Path, run_id: str, run_row: dict, counts: Counter, tim
     create_markdown_artifact(key="akhbar-run-summary", markdown="\n".join(md), description=f"akhbar run {run_id}")
     create_table_artifact(key="akhbar-top-entities", table=top.to_dict(orient="records"),
                           description="Top entities by number of articles")
+    create_table_artifact(key="akhbar-new-entities", table=first_seen.to_dict(orient="records"),
+                          description=f"Entities first seen in run {run_id}")
     _rename_flow_run(counts, run_row["input_dir"])
     return {"run_id": run_id, **_counts_columns(counts), "data_docs": docs_url}
 
@@ -311,3 +363,27 @@ def _rename_flow_run(counts: Counter, input_dir: str) -> None:
             client.update_flow_run(flow_run.id, name=name)
     except Exception as err:  # the name is cosmetic: never fail a loaded run over it
         get_run_logger().warning("could not rename the flow run: %s", err)
+
+
+# --------------------------------------------------------------------------- schedules
+
+DEPLOYMENT_NAME = "scheduled"
+
+
+def build_deployment(cron: str | None = None, interval: float | None = None, input_dir: str | None = None,
+                     warehouse_path: str | None = None, name: str = DEPLOYMENT_NAME):
+    """The deployment `akhbar serve` runs: a schedule that carries its own parameters."""
+    if bool(cron) == bool(interval):
+        raise ValueError("give exactly one of a cron expression or an interval in seconds")
+    parameters = {"input_dir": str(Path(input_dir or config.default_input()).resolve()),
+                  "warehouse_path": str(Path(warehouse_path or config.default_warehouse()).resolve())}
+    return akhbar_pipeline.to_deployment(
+        name=name, cron=cron, interval=interval, parameters=parameters, tags=["akhbar"],
+        description=f"akhbar every {cron or f'{interval:g}s'}: {parameters['input_dir']} -> {parameters['warehouse_path']}")
+
+
+def serve_deployment(deployment) -> None:
+    """Blocks: registers the deployment and runs its scheduled and manual runs, one at a time."""
+    from prefect import serve
+
+    serve(deployment, limit=1)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flows import clean, entities, normalize
+from flows import clean, dedupe, entities, normalize
 from flows.ingest import Duplicate, RawArticle, Rejected
 from flows.quality import GateOutcome
 
@@ -48,20 +48,29 @@ def source_file_row(path: str, size, mtime, content_hash, article_id, status: st
             "last_run_id": run_id}
 
 
-def rejected_rows(rejected: list[Rejected], run_id: str) -> tuple[list[dict], list[dict]]:
-    """Quarantine rows and source_files rows for files that are not articles."""
+def rejected_rows(rejected: list[Rejected], run_id: str, file_hashes: dict[str, str] | None = None
+                  ) -> tuple[list[dict], list[dict]]:
+    """Quarantine rows and source_files rows for inputs that are not articles."""
+    file_hashes = file_hashes or {}
     quarantine = [quarantine_row(r.source_path, r.stage, r.reason, r.detail, run_id) for r in rejected]
-    files = [source_file_row(r.source_path, r.size, r.mtime, r.content_hash, None, "quarantined", run_id)
-             for r in rejected if r.size is not None]
+    files = [source_file_row(r.file_path, r.size, r.mtime, file_hashes.get(r.file_path), None, "quarantined", run_id)
+             for r in rejected]
     return quarantine, files
 
 
-def duplicate_rows(duplicates: list[Duplicate], run_id: str) -> list[dict]:
-    return [source_file_row(d.source_path, d.size, d.mtime, d.content_hash, d.duplicate_of, "duplicate", run_id)
+def duplicate_rows(duplicates: list[Duplicate], file_hashes: dict[str, str], run_id: str) -> list[dict]:
+    return [source_file_row(d.file_path, d.size, d.mtime, file_hashes.get(d.file_path),
+                            d.duplicate_of if d.file_path == d.source_path else None, "duplicate", run_id)
             for d in duplicates]
 
 
-def article_rows(raw: list[RawArticle], run_id: str) -> list[dict]:
+def unchanged_file_rows(files: list, known_files: dict[str, tuple], run_id: str) -> list[dict]:
+    """Files whose mtime changed but whose bytes did not: same status, new mtime, nothing re-read."""
+    return [source_file_row(f.path, f.size, f.mtime, known_files[f.path][2], known_files[f.path][4],
+                            known_files[f.path][3], run_id) for f in files]
+
+
+def article_rows(raw: list[RawArticle], file_hashes: dict[str, str], run_id: str) -> list[dict]:
     now = utcnow()
     rows = []
     for r in raw:
@@ -73,8 +82,24 @@ def article_rows(raw: list[RawArticle], run_id: str) -> list[dict]:
             "url": meta.get("url"), "published_at": meta.get("published_at"), "category": meta.get("category"),
             "author": meta.get("author"), "source_name": meta.get("source_name"),
             "title": meta.get("title"),
-            "_size": r.size, "_mtime": r.mtime,
+            "_file": r.file_path, "_file_hash": file_hashes.get(r.file_path), "_size": r.size, "_mtime": r.mtime,
         })
+    return rows
+
+
+def supersede_rows(articles: list[dict], known_files: dict[str, tuple], run_id: str) -> list[dict]:
+    """A one-article file whose content changed: its new article supersedes the one it held before.
+
+    The old version is kept (queryable, with `superseded_by` set) but the SQL
+    models count only current articles. Records of multi-record files (JSONL,
+    TREC) are not versioned: a changed record is a new article.
+    """
+    rows = []
+    for a in articles:
+        previous = known_files.get(a["source_path"])
+        old_id = previous[4] if previous else None
+        if old_id and old_id != a["article_id"]:
+            rows.append({"article_id": old_id, "superseded_by": a["article_id"], "run_id": run_id})
     return rows
 
 
@@ -130,6 +155,23 @@ def normalize_articles(articles: list[dict]) -> None:
 def normalize_frame(articles: list[dict]) -> pd.DataFrame:
     return pd.DataFrame({"article_id": [a["article_id"] for a in articles],
                          "body_norm": [a["body_norm"] for a in articles]})
+
+
+def mark_near_duplicates(articles: list[dict], index, story_of: dict[str, str]) -> list[dict]:
+    """Link each syndicated copy to the story it copies; return the signatures to store.
+
+    `duplicate_of` points at the first article of the story (never at another
+    copy), so `coalesce(duplicate_of, article_id)` identifies a story.
+    """
+    rows = []
+    for a in articles:
+        signature = index.signature(a["body_norm"])
+        match = index.find(signature)
+        a["duplicate_of"] = story_of.get(match, match) if match else None
+        index.add(a["article_id"], signature)
+        story_of[a["article_id"]] = a["duplicate_of"] or a["article_id"]
+        rows.append({"article_id": a["article_id"], "minhash": dedupe.to_blob(signature)})
+    return rows
 
 
 # --------------------------------------------------------------------------- entities
@@ -196,10 +238,11 @@ def split_by_outcome(rows: list[dict], key: str, outcome: GateOutcome, run_id: s
 
 
 def loaded_file_rows(articles: list[dict], run_id: str) -> list[dict]:
-    return [source_file_row(a["source_path"], a["_size"], a["_mtime"], a["content_hash"], a["article_id"],
-                            "loaded", run_id) for a in articles]
+    return [source_file_row(a["_file"], a["_size"], a["_mtime"], a["_file_hash"],
+                            a["article_id"] if a["_file"] == a["source_path"] else None, "loaded", run_id)
+            for a in articles]
 
 
 def quarantined_file_rows(articles: list[dict], run_id: str) -> list[dict]:
-    return [source_file_row(a["source_path"], a["_size"], a["_mtime"], a["content_hash"], None,
-                            "quarantined", run_id) for a in articles]
+    return [source_file_row(a["_file"], a["_size"], a["_mtime"], a["_file_hash"], None, "quarantined", run_id)
+            for a in articles]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import graphlib
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ TABLES: dict[str, str] = {
         arabic_ratio DOUBLE,
         content_hash VARCHAR NOT NULL,
         duplicate_of VARCHAR,
+        superseded_by VARCHAR,
         ingested_at TIMESTAMP,
         run_id VARCHAR""",
     "entities": """
@@ -69,6 +71,13 @@ TABLES: dict[str, str] = {
         line_no INTEGER,
         reason VARCHAR,
         text VARCHAR,
+        run_id VARCHAR""",
+    "article_signatures": """
+        article_id VARCHAR PRIMARY KEY,
+        minhash BLOB""",
+    "supersede": """
+        article_id VARCHAR,
+        superseded_by VARCHAR,
         run_id VARCHAR""",
     "source_files": """
         source_path VARCHAR PRIMARY KEY,
@@ -122,6 +131,7 @@ TABLES: dict[str, str] = {
         files_quarantined INTEGER,
         articles_loaded INTEGER,
         articles_quarantined INTEGER,
+        articles_near_duplicate INTEGER,
         mentions_loaded INTEGER,
         entities_new INTEGER,
         removed_lines INTEGER,
@@ -132,10 +142,16 @@ TABLES: dict[str, str] = {
 }
 
 # Rows a run produces, staged per batch, then copied in one transaction.
-STAGED_TABLES = ("articles", "entities", "mentions", "clean_removed", "source_files", "quarantine", "dq_results")
+STAGED_TABLES = ("articles", "entities", "mentions", "clean_removed", "source_files", "quarantine", "dq_results",
+                 "supersede", "article_signatures")
 
 # Keys that make a staged row replace the warehouse row instead of adding one.
-UPSERT_KEYS = {"source_files": "source_path", "entities": "entity_id", "articles": "article_id"}
+UPSERT_KEYS = {"source_files": "source_path", "entities": "entity_id", "articles": "article_id",
+               "article_signatures": "article_id"}
+
+# Which staged row wins when a key repeats: for a file holding several records, one loaded
+# record makes the file "loaded"; otherwise the latest row wins.
+UPSERT_PRECEDENCE = {"source_files": "(status = 'loaded') DESC, (status = 'duplicate') DESC, "}
 
 
 def columns_of(table: str) -> list[str]:
@@ -147,8 +163,17 @@ def column_list(table: str) -> str:
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables, and add columns that a warehouse from an older version lacks."""
     for name, cols in TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        present = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_catalog = current_database()", [name]).fetchall()}
+        for line in cols.strip().splitlines():
+            column = line.split()[0].strip('"')
+            if column not in present:
+                definition = line.strip().rstrip(",").replace(" PRIMARY KEY", "").replace(" NOT NULL", "")
+                con.execute(f"ALTER TABLE {name} ADD COLUMN {definition}")
 
 
 @contextmanager
@@ -170,9 +195,22 @@ def warehouse_exists(path: str | os.PathLike) -> bool:
 class KnownState:
     """What the warehouse already holds, read once at the start of a run."""
 
-    files: dict[str, tuple[int, float, str | None, str | None]]  # path -> (size, mtime, content_hash, status)
-    content_hashes: dict[str, str]  # content_hash -> article_id
+    files: dict[str, tuple]  # file path -> (size, mtime, file_hash, status, article_id)
+    content_hashes: dict[str, str]  # text content_hash -> article_id
     entity_ids: frozenset[str]
+
+
+def read_signatures(path: str | os.PathLike) -> list[tuple[str, str, list[int]]]:
+    """(article_id, story_id, minhash) of every current article, for near-duplicate lookups."""
+    if not warehouse_exists(path):
+        return []
+    with connect(path, read_only=True) as con:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'article_signatures'"
+                           ).fetchone()[0]:
+            return []
+        return con.execute(
+            "SELECT s.article_id, coalesce(a.duplicate_of, a.article_id), s.minhash FROM article_signatures s "
+            "JOIN articles a USING (article_id) WHERE a.superseded_by IS NULL").fetchall()
 
 
 def read_known_state(path: str | os.PathLike) -> KnownState:
@@ -183,9 +221,9 @@ def read_known_state(path: str | os.PathLike) -> KnownState:
         files = {}
         if "source_files" in tables:
             files = {
-                p: (size, mtime, h, status)
-                for p, size, mtime, h, status in con.execute(
-                    "SELECT source_path, size, mtime, content_hash, status FROM source_files"
+                p: (size, mtime, h, status, article_id)
+                for p, size, mtime, h, status, article_id in con.execute(
+                    "SELECT source_path, size, mtime, content_hash, status, article_id FROM source_files"
                 ).fetchall()
             }
         hashes = dict(con.execute("SELECT content_hash, article_id FROM articles").fetchall()) if "articles" in tables else {}
@@ -251,17 +289,74 @@ class Staging:
                 leftover.unlink(missing_ok=True)
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash-safety tests: AKHBAR_PAUSE_AT=<name> parks the run here.
+
+    The run writes `<AKHBAR_PAUSE_MARKER>` and sleeps, so a test can SIGKILL it
+    at exactly this point. Does nothing unless the variable names this point.
+    """
+    if os.environ.get("AKHBAR_PAUSE_AT") != name:
+        return
+    import time
+
+    marker = os.environ.get("AKHBAR_PAUSE_MARKER")
+    if marker:
+        Path(marker).write_text(name)
+    time.sleep(float(os.environ.get("AKHBAR_PAUSE_SECONDS", "60")))
+
+
+@contextmanager
+def next_version(warehouse: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a copy of the warehouse that replaces it atomically when the block succeeds.
+
+    Nobody ever opens the live file for writing, so readers (read-only
+    connections, the duckdb CLI) are never locked out, and a run killed at
+    any point leaves the live file exactly as the last good run left it: the
+    half-written copy is simply discarded by the next run.
+    """
+    live = Path(warehouse)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    nxt = live.with_name(live.name + ".next")
+    for leftover in (nxt, Path(str(nxt) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if live.exists():
+        if Path(str(live) + ".wal").exists():  # written by some other tool: fold its log in first
+            duckdb.connect(str(live)).close()
+        shutil.copyfile(live, nxt)
+    con = duckdb.connect(str(nxt))
+    try:
+        create_tables(con)
+        yield con
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        nxt.unlink(missing_ok=True)
+        Path(str(nxt) + ".wal").unlink(missing_ok=True)
+        raise
+    con.close()
+    _fsync(nxt)
+    crash_point("swap")
+    os.replace(nxt, live)
+    _fsync(live.parent)
+
+
 def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, run_row: dict,
                sql_dir: str | os.PathLike, models_gate=None) -> dict[str, int]:
-    """Copy a run's staged rows into the warehouse and rebuild the models, all in one transaction.
+    """Copy a run's staged rows into the warehouse and rebuild the models, all or nothing.
 
-    `models_gate(con)` runs inside the transaction after the models are built;
-    if it raises, nothing of the run lands. Returns the row counts copied.
+    `models_gate(con)` runs after the models are built; if it raises, nothing
+    of the run lands. Returns the row counts copied.
     """
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     copied: dict[str, int] = {}
-    with connect(warehouse) as con:
-        create_tables(con)
+    with next_version(warehouse) as con:
         con.execute(f"ATTACH '{Path(staging_path)}' AS staging (READ_ONLY)")
         con.execute("BEGIN TRANSACTION")
         try:
@@ -272,13 +367,19 @@ def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, ru
                     # Last staged row per key wins; staging may repeat a key across batches.
                     con.execute(
                         f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM staging.{table} "
-                        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rowid DESC) = 1"
+                        f"QUALIFY row_number() OVER (PARTITION BY {key} "
+                        f"ORDER BY {UPSERT_PRECEDENCE.get(table, '')}rowid DESC) = 1"
                     )
                 else:
                     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staging.{table}")
                 copied[table] = con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
+            # A changed file's older version stays queryable but is no longer current.
+            con.execute("UPDATE articles SET superseded_by = s.superseded_by FROM staging.supersede AS s "
+                        "WHERE articles.article_id = s.article_id")
             write_run_row(con, run_row)
+            crash_point("load")
             run_models(con, sql_dir)
+            crash_point("models")
             if models_gate is not None:
                 models_gate(con)
             con.execute("COMMIT")
@@ -290,6 +391,12 @@ def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, ru
     return copied
 
 
+def update_run_timings(warehouse: str | os.PathLike, run_id: str, stage_seconds: str) -> None:
+    """The load's own duration is known only after the load: patch it into the run's row."""
+    with next_version(warehouse) as con:
+        con.execute("UPDATE pipeline_runs SET stage_seconds = ? WHERE run_id = ?", [stage_seconds, run_id])
+
+
 def write_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     frame = pd.DataFrame([row]).reindex(columns=columns_of("pipeline_runs"))
     con.register("_run", frame)
@@ -299,12 +406,10 @@ def write_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
         con.unregister("_run")
 
 
-def record_failed_run(warehouse: str | os.PathLike, run_row: dict, quarantine_rows: list[dict] | None = None,
-                      dq_rows: list[dict] | None = None) -> None:
-    """A failed run leaves only its own record (and why): no article data."""
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
-    with connect(warehouse) as con:
-        create_tables(con)
+def record_run_only(warehouse: str | os.PathLike, run_row: dict, quarantine_rows: list[dict] | None = None,
+                    dq_rows: list[dict] | None = None) -> None:
+    """A run that loads no article data (it failed, or found nothing new) leaves only its own record."""
+    with next_version(warehouse) as con:
         con.execute("BEGIN TRANSACTION")
         write_run_row(con, run_row)
         for table, rows in (("quarantine", quarantine_rows), ("dq_results", dq_rows)):

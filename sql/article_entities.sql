@@ -1,8 +1,10 @@
 -- One row per (article, entity) that the article names.
 -- Nisba adjectives (الروسي) are kept apart: they describe, they do not name,
 -- so they are counted in nisba_count and never make an entity "present".
+-- story_id groups syndicated copies (near-duplicates) under the first article of the story.
 SELECT
     m.article_id,
+    coalesce(a.duplicate_of, a.article_id) AS story_id,
     m.entity_id,
     e.canonical_name,
     e.entity_type,
@@ -15,5 +17,6 @@ SELECT
 FROM mentions AS m
 JOIN entities AS e USING (entity_id)
 JOIN articles AS a USING (article_id)
+WHERE a.superseded_by IS NULL  -- only the current version of a changed file counts
 GROUP BY ALL
 HAVING count(*) FILTER (WHERE m.mention_kind = 'name') > 0

@@ -7,11 +7,13 @@ SELECT
     any_value(ae.entity_type)    AS entity_type,
     any_value(e.name_en)         AS name_en,
     count(DISTINCT ae.article_id) AS article_count,
+    -- the same wire story on several sites counts once here
+    count(DISTINCT ae.story_id) AS story_count,
     sum(ae.mention_count)::BIGINT AS mention_count,
     sum(ae.nisba_count)::BIGINT   AS nisba_count,
     min(ae.article_time) AS first_seen,
     max(ae.article_time) AS last_seen,
-    (SELECT count(*) FROM articles) AS total_articles
+    (SELECT count(*) FROM articles WHERE superseded_by IS NULL) AS total_articles
 FROM article_entities AS ae
 JOIN entities AS e USING (entity_id)
 GROUP BY ae.entity_id
