@@ -233,6 +233,7 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
                "status": "running", "gx_expectations": 0, "gx_failed": 0}
     with warehouse.run_lock(wh_path, holder=f"run {run_id} ({flow_run.name or 'no flow run'})",
                             timeout_s=lock_timeout_s):
+        warehouse.remove_stale_files(wh_path)  # left by a run that was killed; we hold the lock
         known = warehouse.read_known_state(wh_path)
         with _timed(timings, "discover"):
             found, todo, unchanged = discover_task(input_dir, known, max_bytes)

@@ -233,6 +233,15 @@ def read_known_state(path: str | os.PathLike) -> KnownState:
 
 # --------------------------------------------------------------------------- staging
 
+def remove_stale_files(warehouse: str | os.PathLike) -> list[Path]:
+    """Staging files and half-written copies of runs that died. Call only while holding the run lock."""
+    live = Path(warehouse)
+    stale = [*live.parent.glob(".staging-*.duckdb*"), *live.parent.glob(live.name + ".next*")]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 class Staging:
     """A per-run DuckDB file that batches are appended to."""
 
