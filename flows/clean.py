@@ -507,6 +507,24 @@ def _classify(line: str, norm: str) -> str | None:
     return None
 
 
+_SENTENCE_END = re.compile(r"[.!؟?…]\s|[.!؟?…]$")
+
+
+def headline_from_body(lines: list[str], max_chars: int = 120) -> str | None:
+    """For a page with no title line: its first sentence, cut at a word boundary.
+
+    The sentence stays in the body too; only a separate title line is ever removed.
+    """
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        return None
+    end = _SENTENCE_END.search(first)
+    sentence = first[: end.start() + 1] if end else first
+    if len(sentence) > max_chars:
+        sentence = sentence[:max_chars].rsplit(" ", 1)[0] + "…"
+    return sentence.strip()
+
+
 def clean_article(text: str, title_hint: str | None = None) -> CleanedArticle:
     """Split ``text`` into article lines and noise; see the module docstring."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -629,7 +647,7 @@ def clean_article(text: str, title_hint: str | None = None) -> CleanedArticle:
         else:
             removed.append(RemovedLine(no, reason, line))
     return CleanedArticle(
-        title=title,
+        title=title or headline_from_body(body),
         byline=byline,
         dateline=dateline,
         source_name=source,
