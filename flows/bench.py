@@ -28,6 +28,7 @@ import duckdb
 from flows import config
 
 ANT_DIR = config.REPO_ROOT.parent / "shared" / "corpus" / "ant"
+ANT_ARTICLES = 31_525
 
 FLOOR = r"""
 import os, re, sys
@@ -56,10 +57,15 @@ print(con.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 def extract(tar_path: Path, dest: Path, n: int | None) -> int:
     """Stream the first n article files out of the tarball (never the whole archive in memory)."""
-    count = 0
+    count = seen = 0
+    # Every k-th article, so a quick run samples every source and category, not just the first one.
+    stride = max(1, ANT_ARTICLES // n) if n else 1
     with tarfile.open(tar_path, "r|gz") as tar:
         for member in tar:
             if not (member.isfile() and member.name.endswith(".txt")) or member.name.count("/") < 3:
+                continue
+            seen += 1
+            if (seen - 1) % stride:
                 continue
             target = dest / Path(*Path(member.name).parts[1:])  # drop the top folder
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the pipeline once over a folder")
     run.add_argument("--input", default=None, help=f"folder of articles (default {config.default_input()})")
     run.add_argument("--warehouse", default=None, help=f"DuckDB file (default {config.default_warehouse()})")
-    run.add_argument("--batch-size", type=int, default=250, help="articles per task (default 250)")
+    run.add_argument("--batch-size", type=int, default=1000, help="articles per task (default 1000)")
     run.add_argument("--max-bytes", type=int, default=5 * 1024 * 1024, help="larger files are quarantined")
     run.set_defaults(func=cmd_run)
 

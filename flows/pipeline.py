@@ -30,7 +30,7 @@ from flows import config, dedupe, ingest, stages, warehouse
 from flows.quality import GateOutcome, QualityGates, raise_if_fatal
 
 NOT_CACHED = {"cache_policy": NO_CACHE, "persist_result": False}
-DEFAULT_BATCH_SIZE = 250
+DEFAULT_BATCH_SIZE = 1000
 
 
 def new_run_id() -> str:

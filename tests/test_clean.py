@@ -405,8 +405,9 @@ def test_title_hint():
 
 def test_first_line_that_is_a_paragraph_is_not_taken_as_title():
     result = clean_article(f"{LEDE}\nوأضاف أن الخطة تبدأ في يناير.")
-    assert result.title is None
-    assert result.body_clean.startswith(LEDE)
+    assert result.body_clean.startswith(LEDE)  # the paragraph stays in the body...
+    assert result.title and LEDE.startswith(result.title.rstrip("…"))  # ...and its first sentence titles it
+    assert not any(r.reason == "title" for r in result.removed)
 
 
 # --------------------------------------------------------------------------
