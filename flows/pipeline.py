@@ -198,7 +198,7 @@ def _apply_gate(rows: list[dict], key: str, outcome: GateOutcome, staging: wareh
 def _initial_run_name() -> str:
     params = flow_run.parameters or {}
     source = Path(params.get("input_dir") or config.default_input()).name
-    target = Path(params.get("warehouse") or config.default_warehouse()).name
+    target = Path(params.get("warehouse_path") or config.default_warehouse()).name
     return f"akhbar {source} -> {target}"
 
 
