@@ -37,6 +37,7 @@ eval: $(STAMP)
 
 ## rebuild the NER model files in seeds/models from ../shared
 train: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[train]"
 	$(PY) -m flows.train_tagger
 
 ## benchmark on the ANT corpus from ../shared (N=5000 for a quick run)
