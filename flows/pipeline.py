@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -82,75 +81,86 @@ def discover_task(input_dir: str, known: warehouse.KnownState, max_bytes: int):
 
 
 @task(name="ingest", **NOT_CACHED)
-def ingest_task(files, known_hashes, known: warehouse.KnownState, gates: QualityGates,
-                staging: warehouse.Staging, run_id: str, batch_no: int, counts: Counter, max_bytes: int):
+def ingest_task(batch: stages.Batch, known_hashes, known: warehouse.KnownState, gates: QualityGates,
+                staging: warehouse.Staging, run_id: str, counts: Counter, max_bytes: int) -> int:
     """Read and decode a batch of files; drop what is already loaded; gate the rest."""
+    files, batch_no = batch.files, batch.number
     known_files = known.files
     contents = {f.path: ingest.read_file(f) for f in files}
     file_hashes = {path: ingest.file_hash(data) for path, (data, _) in contents.items() if data is not None}
     # The cheap check (path, size, mtime) said "changed"; identical bytes say otherwise.
     unchanged = [f for f in files if f.path in known_files and known_files[f.path][2] == file_hashes.get(f.path)]
-    fresh = [f for f in files if f not in unchanged]
-    batch = ingest.ingest_files(fresh, known_hashes, read=lambda f: contents[f.path], max_bytes=max_bytes)
-    quarantine, file_rows = stages.rejected_rows(batch.rejected, run_id, file_hashes)
-    file_rows += stages.duplicate_rows(batch.duplicates, file_hashes, run_id)
+    unchanged_paths = {f.path for f in unchanged}
+    fresh = [f for f in files if f.path not in unchanged_paths]
+    read = ingest.ingest_files(fresh, known_hashes, read=lambda f: contents[f.path], max_bytes=max_bytes)
+    quarantine, file_rows = stages.rejected_rows(read.rejected, run_id, file_hashes)
+    file_rows += stages.duplicate_rows(read.duplicates, file_hashes, run_id)
     file_rows += stages.unchanged_file_rows(unchanged, known_files, run_id)
-    articles = stages.article_rows(batch.articles, file_hashes, run_id)
+    articles = stages.article_rows(read.articles, file_hashes, run_id)
     outcome = gates.validate("ingest", stages.ingest_frame(articles), run_id, batch_no)
     articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
     staging.append("quarantine", quarantine)
     staging.append("source_files", file_rows)
-    staging.append("supersede", stages.supersede_rows(articles, known_files, run_id))
-    counts.update(files_quarantined=len(batch.rejected), files_duplicate=len(batch.duplicates),
+    counts.update(files_quarantined=len(read.rejected), files_duplicate=len(read.duplicates),
                   files_unchanged=len(unchanged), articles_quarantined=len(failed))
-    for r in batch.rejected:
+    for r in read.rejected:
         get_run_logger().warning("quarantined %s: %s", r.source_path, r.detail)
-    return articles
+    batch.articles = articles
+    return len(articles)
 
 
 @task(name="clean", **NOT_CACHED)
-def clean_task(articles, gates, staging, run_id, batch_no, counts):
+def clean_task(batch: stages.Batch, gates, staging, run_id, counts) -> int:
+    articles = batch.articles
     removed = stages.clean_articles(articles, run_id)
-    outcome = gates.validate("clean", stages.clean_frame(articles), run_id, batch_no)
+    outcome = gates.validate("clean", stages.clean_frame(articles), run_id, batch.number)
     articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
     kept_ids = {a["article_id"] for a in articles}
     staging.append("clean_removed", [r for r in removed if r["article_id"] in kept_ids])
     counts.update(removed_lines=sum(1 for r in removed if r["article_id"] in kept_ids),
                   articles_quarantined=len(failed))
-    return articles
+    batch.articles = articles
+    return len(articles)
 
 
 @task(name="normalize", **NOT_CACHED)
-def normalize_task(articles, gates, staging, run_id, batch_no, counts, near_duplicates, story_of):
+def normalize_task(batch: stages.Batch, gates, staging, run_id, counts, near_duplicates, story_of) -> int:
     """Matching form of each body; then syndicated copies are linked to the story they copy."""
+    articles = batch.articles
     stages.normalize_articles(articles)
-    outcome = gates.validate("normalize", stages.normalize_frame(articles), run_id, batch_no)
+    outcome = gates.validate("normalize", stages.normalize_frame(articles), run_id, batch.number)
     articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
     staging.append("article_signatures", stages.mark_near_duplicates(articles, near_duplicates, story_of))
     counts.update(articles_quarantined=len(failed),
                   articles_near_duplicate=sum(1 for a in articles if a.get("duplicate_of")))
-    return articles
+    batch.articles = articles
+    return len(articles)
 
 
 @task(name="entities", **NOT_CACHED)
-def entities_task(articles, known_entity_ids, gates, staging, run_id, batch_no, counts):
+def entities_task(batch: stages.Batch, known_entity_ids, gates, staging, run_id, counts) -> int:
+    articles = batch.articles
     mentions, entity_rows = stages.extract_entities(articles, run_id)
     frame = stages.mentions_frame(mentions, articles, entity_rows)
-    outcome = gates.validate("entities", frame, run_id, batch_no)
+    outcome = gates.validate("entities", frame, run_id, batch.number)
     mentions, failed = _apply_gate(mentions, "mention_key", outcome, staging, run_id)
     new_entities = [e for e_id, e in entity_rows.items() if e_id not in known_entity_ids]
     staging.append("mentions", mentions)
     staging.append("entities", new_entities)
     known_entity_ids.update(e["entity_id"] for e in new_entities)
     counts.update(mentions_loaded=len(mentions), entities_new=len(new_entities), mentions_quarantined=len(failed))
-    return articles
+    return len(mentions)
 
 
 @task(name="stage-articles", **NOT_CACHED)
-def stage_articles_task(articles, staging, run_id, counts):
+def stage_articles_task(batch: stages.Batch, known_files, staging, run_id, counts) -> int:
+    """The articles that passed every gate; a changed file's new version supersedes the old one only now."""
+    articles = batch.articles
     staging.append("articles", articles)
     staging.append("source_files", stages.loaded_file_rows(articles, run_id))
+    staging.append("supersede", stages.supersede_rows(articles, known_files, run_id))
     counts.update(articles_loaded=len(articles))
+    return len(articles)
 
 
 @task(name="load", **NOT_CACHED)
@@ -263,19 +273,21 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
                 signatures = warehouse.read_signatures(wh_path)
                 story_of = {article_id: story for article_id, story, _ in signatures}
                 near_duplicates = dedupe.load_index((a, dedupe.from_blob(sig)) for a, _, sig in signatures)
-            for batch_no, batch in enumerate(chunks(todo, batch_size)):
+            # Tasks fill and return only counts: a task's return value stays referenced by the
+            # flow run until it ends, so returning the articles would hold every batch in memory.
+            for batch_no, files in enumerate(chunks(todo, batch_size)):
+                batch = stages.Batch(number=batch_no, files=files)
                 with _timed(timings, "ingest"):
-                    articles = ingest_task(batch, known_hashes, known, gates, staging, run_id, batch_no, counts,
-                                           max_bytes)
+                    ingest_task(batch, known_hashes, known, gates, staging, run_id, counts, max_bytes)
                 with _timed(timings, "clean"):
-                    articles = clean_task(articles, gates, staging, run_id, batch_no, counts)
+                    clean_task(batch, gates, staging, run_id, counts)
                 with _timed(timings, "normalize"):
-                    articles = normalize_task(articles, gates, staging, run_id, batch_no, counts,
-                                              near_duplicates, story_of)
+                    normalize_task(batch, gates, staging, run_id, counts, near_duplicates, story_of)
                 with _timed(timings, "entities"):
-                    articles = entities_task(articles, entity_ids, gates, staging, run_id, batch_no, counts)
+                    entities_task(batch, entity_ids, gates, staging, run_id, counts)
                 with _timed(timings, "stage"):
-                    stage_articles_task(articles, staging, run_id, counts)
+                    stage_articles_task(batch, known.files, staging, run_id, counts)
+                del batch
             run_row.update(_counts_columns(counts))
             run_row["gx_expectations"] = staging.count("dq_results")
             run_row["gx_failed"] = int(staging.con.execute(

@@ -21,16 +21,12 @@ def utcnow() -> dt.datetime:
 
 
 @dataclass
-class StageRows:
-    """What one batch adds to each table (and to the run's counters)."""
+class Batch:
+    """The files of one batch and, stage after stage, the articles still in the run."""
 
+    number: int
+    files: list
     articles: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
-    entities: list[dict] = field(default_factory=list)
-    clean_removed: list[dict] = field(default_factory=list)
-    source_files: list[dict] = field(default_factory=list)
-    quarantine: list[dict] = field(default_factory=list)
-    dq_results: list[dict] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- ingest

@@ -367,21 +367,34 @@ def _type_attrs(word: str, res: dict) -> list[list[str]]:
     return out
 
 
+_GM_CANDS: dict = {}  # id(gazm) -> normalised word -> its forms that start a multi-word gazetteer name
+
+
 def gazetteer_matches(norm_toks: list[str], res: dict) -> list[str | None]:
     """Longest multi-word gazetteer match: per token 'B-TYPE' / 'I-TYPE' / None.
     The first token may carry a proclitic."""
     gazm = res["gazm"]
+    gm_cands = _GM_CANDS.setdefault(id(gazm), {})
     n = len(norm_toks)
     out: list[str | None] = [None] * n
     i = 0
     while i < n:
         w = norm_toks[i]
-        cands = [w]
-        pre, st = strip_clitics(w)
-        if pre:
-            cands.append(pre.endswith(AL) and (AL + st) or st)
-            if pre.endswith(AL):
-                cands.append(st)
+        cands = gm_cands.get(w)
+        if cands is None:
+            cands = [w]
+            pre, st = strip_clitics(w)
+            if pre:
+                cands.append(pre.endswith(AL) and (AL + st) or st)
+                if pre.endswith(AL):
+                    cands.append(st)
+            cands = [c for c in cands if c in gazm]
+            if len(gm_cands) > 300_000:
+                gm_cands.clear()
+            gm_cands[w] = cands
+        if not cands:
+            i += 1
+            continue
         matched = 0
         mtype = None
         for c in cands:
@@ -468,6 +481,10 @@ class CRFModel:
         self._type_cache: dict[str, np.ndarray] = {}
         self._attr_cache: dict[tuple, np.ndarray | None] = {}
         self._zero = np.zeros(len(LABELS))
+        self._feat_rows: dict[str, tuple] = {}
+        self._vid: dict[str, int] = {}
+        self._V = np.zeros((0, len(OFFSETS), len(LABELS)))
+        self._Vn = 0
 
     def type_vec(self, word: str) -> np.ndarray:
         """(len(OFFSETS), n_labels): emission contribution of this word type
@@ -476,13 +493,26 @@ class CRFModel:
         if v is None:
             if len(self._type_cache) > 300_000:
                 self._type_cache.clear()
-            idx = self.index
-            W = self.W
             v = np.zeros((len(OFFSETS), len(LABELS)))
-            for k, attrs in enumerate(type_attrs(word, self.res)):
-                rows = [idx[a] for a in attrs if a in idx]
-                if rows:
-                    v[k] = W[rows].sum(0)
+            rows: list[int] = []
+            ks: list[int] = []
+            # the attributes of type_attrs(word), looked up per base feature: "d:f" for f in
+            # f0 (d = 0), ctx (d = +-1), ctx2 (d = +-2)
+            f0, ctx, ctx2 = base_features(word, self.res)
+            frows = self._feat_rows
+            idx = self.index
+            for k, d in enumerate(OFFSETS):
+                src = f0 if d == 0 else (ctx if abs(d) == 1 else ctx2)
+                for f in src:
+                    fr = frows.get(f)
+                    if fr is None:
+                        fr = frows[f] = tuple(idx.get(f"{dd}:{f}") for dd in OFFSETS)
+                    r = fr[k]
+                    if r is not None:
+                        rows.append(r)
+                        ks.append(k)
+            if rows:
+                np.add.at(v, ks, self.W[rows])
             self._type_cache[word] = v
         return v
 
@@ -518,6 +548,71 @@ class CRFModel:
                 if v is not None:
                     E[i] += v
         return E
+
+    def _type_rows(self, words: list[str]) -> np.ndarray:
+        """Row ids into ``self._V`` (n_types, len(OFFSETS), n_labels) of the
+        word types, computing (and caching) the type vectors of new words."""
+        vid = self._vid
+        if len(vid) > 300_000:
+            vid.clear()
+            self._V = np.zeros((0, len(OFFSETS), len(LABELS)))
+            self._Vn = 0
+        ids = []
+        new = []
+        for w in words:
+            i = vid.get(w)
+            if i is None:
+                i = vid[w] = self._Vn + len(new)
+                new.append(w)
+            ids.append(i)
+        if new:
+            need = self._Vn + len(new)
+            if need > len(self._V):  # grow by doubling: amortised O(1) per new type
+                V = np.zeros((max(need, 2 * len(self._V), 1024), len(OFFSETS), len(LABELS)))
+                V[: self._Vn] = self._V[: self._Vn]
+                self._V = V
+            for j, w in enumerate(new):
+                self._V[self._Vn + j] = self.type_vec(w)
+            self._Vn = need
+        return np.asarray(ids, dtype=np.int64)
+
+    def emissions_batch(self, sents: list[list[str]], dyns: list[list[list[str]]]) -> list[np.ndarray]:
+        """Emission matrices of several sentences at once (same numbers as
+        :meth:`emissions`): one cached type-vector lookup for all tokens,
+        offsets masked at sentence boundaries. ``dyns``: per sentence, the
+        dynamic attributes of each token (dynamic_attrs plus any extra)."""
+        if not sents:
+            return []
+        flat = [w for s in sents for w in s]
+        lens = [len(s) for s in sents]
+        sid = np.repeat(np.arange(len(sents)), lens)
+        ids = self._type_rows(flat)
+        T = self._V[ids]  # (N, 5, L)
+        N = len(flat)
+        E = T[:, 2].copy()
+        for k, d in enumerate(OFFSETS):
+            if d == 0 or N <= abs(d):
+                continue
+            if d < 0:
+                same = (sid[-d:] == sid[: N + d])[:, None]
+                E[-d:] += np.where(same, T[: N + d, k], 0.0)
+            else:
+                same = (sid[: N - d] == sid[d:])[:, None]
+                E[: N - d] += np.where(same, T[d:, k], 0.0)
+        i = 0
+        for dyn in dyns:
+            for a in dyn:
+                if a:
+                    v = self.attr_vec(a)
+                    if v is not None:
+                        E[i] += v
+                i += 1
+        out = []
+        pos = 0
+        for n in lens:
+            out.append(E[pos: pos + n])
+            pos += n
+        return out
 
     def viterbi_batch(self, Es: list[np.ndarray]) -> list[list[int]]:
         if not Es:
@@ -576,10 +671,64 @@ def get_models(model_dir: str | None = None) -> dict:
 # document-level second stage
 
 
+_STEM_CACHE: dict = {}
+
+
+def _stem_cached(word: str) -> str:
+    v = _STEM_CACHE.get(word)
+    if v is None:
+        if len(_STEM_CACHE) > 300_000:
+            _STEM_CACHE.clear()
+        v = _STEM_CACHE[word] = strip_clitics(_norm_cached(word))[1]
+    return v
+
+
+def _doc_attrs_whole(stems: list[list[str]], paths: list[list[int]]) -> list[list[list[str]]]:
+    """doc_attrs when every sentence's window covers the whole text (the
+    usual case for an article): one count table for the text, the same
+    attributes as the windowed loop."""
+    counts: dict[str, dict] = {}
+    for st, path in zip(stems, paths):
+        for w, lab in zip(st, path):
+            if len(w) < 2:
+                continue
+            c = counts.setdefault(w, {})
+            typ = LABELS[lab][2:] if lab else "O"
+            c[typ] = c.get(typ, 0) + 1
+    memo: dict = {}
+    out = []
+    for st, path in zip(stems, paths):
+        sent_out = []
+        for w, lab in zip(st, path):
+            key = (w, lab)
+            tail = memo.get(key)
+            if tail is None:
+                tail = []
+                if len(w) >= 2:
+                    agg = dict(counts[w])
+                    own = LABELS[lab][2:] if lab else "O"
+                    agg[own] = agg.get(own, 0) - 1  # exclude the token itself
+                    tot = sum(agg.values())
+                    if tot > 0:
+                        ents = {t: k for t, k in agg.items() if t != "O" and k > 0}
+                        if ents:
+                            top = max(ents, key=lambda t: (ents[t], t))
+                            frac = ents[top] / tot
+                            tail = ["doc=" + top, "docf=" + top + ("H" if frac >= 0.5 else "L")]
+                        else:
+                            tail = ["doc=O"]
+                memo[key] = tail
+            sent_out.append(["1st=" + LABELS[lab]] + tail)
+        out.append(sent_out)
+    return out
+
+
 def doc_attrs(sents: list[list[str]], paths: list[list[int]], window: int = 30) -> list[list[list[str]]]:
     """Second-stage attributes: for each token, the first-stage labels of the
     same word (clitic-stripped form) elsewhere within +-window sentences."""
-    stems = [[strip_clitics(_norm_cached(t))[1] for t in s] for s in sents]
+    stems = [[_stem_cached(t) for t in s] for s in sents]
+    if len(sents) <= window + 1:
+        return _doc_attrs_whole(stems, paths)
     # per sentence: stem -> Counter of entity types given by stage 1
     per_sent: list[dict] = []
     for st, path in zip(stems, paths):
@@ -626,15 +775,17 @@ def doc_attrs(sents: list[list[str]], paths: list[list[int]], window: int = 30) 
 # public API
 
 
-def _tag_sentences(sents: list[list[str]], model_dir: str | None = None) -> list[list[int]]:
+def _tag_sentences(sents: list[list[str]], model_dir: str | None = None, stage2: bool = True) -> list[list[int]]:
     m = get_models(model_dir)
     s1: CRFModel = m["stage1"]
     sents_nz = [s for s in sents if s]
-    paths = s1.viterbi_batch([s1.emissions(s) for s in sents_nz])
-    s2: CRFModel | None = m["stage2"]
+    dyns = [dynamic_attrs(s, s1.res) for s in sents_nz]  # shared by both stages
+    paths = s1.viterbi_batch(s1.emissions_batch(sents_nz, dyns))
+    s2: CRFModel | None = m["stage2"] if stage2 else None
     if s2 is not None:
         extra = doc_attrs(sents_nz, paths, m["config"].get("doc_window", 30))
-        paths = s2.viterbi_batch([s2.emissions(s, x) for s, x in zip(sents_nz, extra)])
+        dyn2 = [[a + x if x else a for a, x in zip(d, ex)] for d, ex in zip(dyns, extra)]
+        paths = s2.viterbi_batch(s2.emissions_batch(sents_nz, dyn2))
     it = iter(paths)
     return [next(it) if s else [] for s in sents]
 
@@ -650,10 +801,11 @@ def _fix_bio(labels: list[str]) -> list[str]:
     return out
 
 
-def tag_sentences(sents: list[list[str]], model_dir: str | None = None) -> list[list[str]]:
+def tag_sentences(sents: list[list[str]], model_dir: str | None = None, stage2: bool = True) -> list[list[str]]:
     """BIO labels for a list of token lists that form one document (the
-    document-level stage sees them all)."""
-    return [_fix_bio([LABELS[k] for k in p]) for p in _tag_sentences(sents, model_dir)]
+    document-level stage sees them all; ``stage2=False``: first stage only,
+    about twice as fast)."""
+    return [_fix_bio([LABELS[k] for k in p]) for p in _tag_sentences(sents, model_dir, stage2)]
 
 
 def tag_tokens(tokens: list[str]) -> list[str]:
@@ -663,14 +815,16 @@ def tag_tokens(tokens: list[str]) -> list[str]:
     return tag_sentences([list(tokens)])[0]
 
 
-def tag_text(text: str) -> list[tuple[int, int, str]]:
-    """Entity spans (start, end, type) with char offsets into ``text``."""
+def tag_text(text: str, stage2: bool = True) -> list[tuple[int, int, str]]:
+    """Entity spans (start, end, type) with char offsets into ``text``.
+    ``stage2=False`` skips the document-level second stage (faster; used by
+    :mod:`flows.ner_combined`, which has its own document pass)."""
     spans = tokenize(text)
     if not spans:
         return []
     sent_idx = _sentences(text, spans)
     sents = [[text[spans[i][0]: spans[i][1]] for i in s] for s in sent_idx]
-    labels = tag_sentences(sents)
+    labels = tag_sentences(sents, stage2=stage2)
     out = []
     for idxs, toks, labs in zip(sent_idx, sents, labels):
         ents = []

@@ -146,12 +146,17 @@ STAGED_TABLES = ("articles", "entities", "mentions", "clean_removed", "source_fi
                  "supersede", "article_signatures")
 
 # Keys that make a staged row replace the warehouse row instead of adding one.
-UPSERT_KEYS = {"source_files": "source_path", "entities": "entity_id", "articles": "article_id",
-               "article_signatures": "article_id"}
+# (articles need none: a run stages only articles whose content hash is new.)
+UPSERT_KEYS = {"source_files": "source_path", "entities": "entity_id", "article_signatures": "article_id"}
 
 # Which staged row wins when a key repeats: for a file holding several records, one loaded
 # record makes the file "loaded"; otherwise the latest row wins.
 UPSERT_PRECEDENCE = {"source_files": "(status = 'loaded') DESC, (status = 'duplicate') DESC, "}
+
+
+# DuckDB caches up to 80% of RAM by default; a run must stay small whatever the corpus size,
+# so its connections spill to disk past this.
+WRITER_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
 
 
 def columns_of(table: str) -> list[str]:
@@ -249,7 +254,7 @@ class Staging:
         self.path = Path(path)
         for stale in (self.path, Path(str(self.path) + ".wal")):
             stale.unlink(missing_ok=True)
-        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path))
+        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path), config=WRITER_CONFIG)
         for name in STAGED_TABLES:
             # Staging has no keys: the final copy de-duplicates explicitly.
             cols = "\n".join(
@@ -261,7 +266,7 @@ class Staging:
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:  # reopened after `release`, e.g. to read what a failed run staged
-            self._con = duckdb.connect(str(self.path))
+            self._con = duckdb.connect(str(self.path), config=WRITER_CONFIG)
         return self._con
 
     def release(self) -> None:
@@ -340,7 +345,7 @@ def next_version(warehouse: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnec
         if Path(str(live) + ".wal").exists():  # written by some other tool: fold its log in first
             duckdb.connect(str(live)).close()
         shutil.copyfile(live, nxt)
-    con = duckdb.connect(str(nxt))
+    con = duckdb.connect(str(nxt), config=WRITER_CONFIG)
     try:
         create_tables(con)
         yield con
@@ -410,7 +415,7 @@ def write_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     frame = pd.DataFrame([row]).reindex(columns=columns_of("pipeline_runs"))
     con.register("_run", frame)
     try:
-        con.execute(f"INSERT OR REPLACE INTO pipeline_runs SELECT * FROM _run")
+        con.execute("INSERT OR REPLACE INTO pipeline_runs SELECT * FROM _run")
     finally:
         con.unregister("_run")
 
