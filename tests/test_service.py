@@ -150,7 +150,7 @@ def test_readers_keep_working_while_a_run_writes(api_env, folder, tmp_path):
 
 def test_run_artifacts_report_the_counts(prefect_harness, folder, tmp_path):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     from flows.pipeline import akhbar_pipeline
 
