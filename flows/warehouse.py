@@ -156,7 +156,7 @@ UPSERT_PRECEDENCE = {"source_files": "(status = 'loaded') DESC, (status = 'dupli
 
 # DuckDB caches up to 80% of RAM by default; a run must stay small whatever the corpus size,
 # so its connections spill to disk past this.
-WRITER_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
+WRITER_CONFIG = {"memory_limit": "256MB", "preserve_insertion_order": False}
 
 
 def columns_of(table: str) -> list[str]:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from flows import ner_eval, tagger
+from flows import ner_combined, ner_eval, tagger
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_NER = os.path.join(os.path.dirname(REPO), "shared", "ner")
@@ -44,3 +44,9 @@ def test_tag_sentences_stream_floor(floors, test_sents):
     pred = tagger.tag_sentences([t for t, _ in test_sents])
     res = ner_eval.score_tags([y for _, y in test_sents], pred)
     assert res["overall"]["f1"] >= floors["anercorp_test_f1_stream"], ner_eval.format_table(res)
+
+
+def test_combined_article_sized_floor(floors, test_sents):
+    """Gazetteer + tagger + rules + document pass (flows.ner_combined), name mentions only."""
+    res = ner_eval.evaluate_spans(ner_combined.spans, test_sents, group=ner_eval.ARTICLE_SENTENCES)
+    assert res["overall"]["f1"] >= floors["anercorp_test_f1_combined"], ner_eval.format_table(res)
