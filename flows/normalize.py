@@ -118,11 +118,6 @@ def original_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
     return offsets[start], offsets[end - 1] + 1
 
 
-def strip_diacritics(text: str) -> str:
-    """Remove diacritics and tatweel only, keeping every letter as written."""
-    return araby.strip_tatweel(araby.strip_diacritics(text))
-
-
 _DIACRITICS_AND_TATWEEL = frozenset(araby.TASHKEEL) | {araby.TATWEEL, "\u0670"}
 
 
