@@ -8,6 +8,8 @@ mapped back with the offset list, so `text[m.start:m.end] == m.surface`):
    word boundaries: nothing word-like after it, and before it either the start
    of a word or one of the proclitics و ف ب ل ك and their pairs (وب ول وك فب فل
    فك). The clitic is never part of the span: وبكين -> بكين, لروسيا -> روسيا.
+   ك (and وك فك) count only before a key written with ال (كالصين) or one of 5+
+   characters (كأميركا): كبيرا is not ك + بيرا (Beira), كلاوس not ك + لاوس (Laos).
 2. لل + a name written with the article (للصين = ل + الصين, the article's alef
    elided by spelling): the automaton also holds every ال-key without its alef
    (لصين), valid only right after a ل clitic. The span is then لصين: everything
@@ -66,6 +68,10 @@ _KIND_LABEL = {_NAME: "name", _NISBA: "nisba", _WEAK: "name"}
 
 _CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"})
 _LAM_CLITICS = frozenset({"ل", "ول", "فل"})
+# ك "like/as" before a bare name is rare, while a short key after ك is often the tail of an ordinary
+# word (كبيرا = ك + بيرا, كلاوس = ك + لاوس): a prefix holding ك is accepted before a key written with
+# the article (كالصين) or a bare key of 5+ characters (كأميركا, كروسيا), not before a shorter one.
+_KAF_CLITICS = frozenset({"ك", "وك", "فك"})
 
 # ---- context cues for weak aliases (normalized forms) ----
 _PER_TITLES = frozenset(normalize(w) for w in """
@@ -283,6 +289,8 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
                 if prefix not in _LAM_CLITICS:
                     continue
             elif prefix not in _CLITICS:
+                continue
+            elif prefix in _KAF_CLITICS and klen < 5 and not norm.startswith("ال", start):
                 continue
             if kind == _WEAK:
                 weak.append((start, end, idx))
