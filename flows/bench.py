@@ -123,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             loaded = con.execute("SELECT count(*) FROM articles").fetchone()[0]
             quarantine = con.execute("SELECT stage, reason, count(*) AS n FROM quarantine "
                                      "GROUP BY ALL ORDER BY n DESC, stage, reason").fetchall()
+            duplicates = con.execute("SELECT count(*) FROM source_files WHERE status = 'duplicate'").fetchone()[0]
+            near = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
         stages = json.loads(runs[0][0] or "{}")
         second = json.loads(runs[-1][1] or "{}")
 
@@ -138,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio pipeline / floor: wall {wall / f_wall:.1f}x, memory {rss / max(f_rss, 1):.1f}x")
         print(f"\nsecond run, same folder: wall {wall2:.1f} s, peak RSS {rss2:.0f} MiB, "
               f"{second.get('files_unchanged', 0):,} unchanged, {second.get('articles_loaded', 0)} loaded")
-        print(f"\narticles loaded: {loaded:,} of {n:,}; quarantined: {sum(q[2] for q in quarantine):,}")
+        print(f"\narticles loaded: {loaded:,} of {n:,}; quarantined: {sum(q[2] for q in quarantine):,}; "
+              f"exact duplicates (recorded in source_files, not loaded twice): {duplicates:,}; "
+              f"near-duplicates linked: {near:,}")
         for stage, reason, count in quarantine:
             print(f"  {count:6,}  {stage:<10} {reason}")
         if args.keep:
