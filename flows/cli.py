@@ -39,6 +39,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     summary = state.result()
     print(json.dumps(summary, ensure_ascii=False, indent=2))
+    warehouse = args.warehouse or config.default_warehouse()
+    print(f"\nwarehouse: {warehouse}\ntry: .venv/bin/akhbar sql \"SELECT canonical_name, entity_type, article_count, "
+          f"mention_count FROM entity_summary LIMIT 10\"" + (f" --warehouse {warehouse}" if args.warehouse else ""))
     return 0
 
 

@@ -124,3 +124,19 @@ def test_run_artifacts_exist(first_run):
     with get_client(sync_client=True) as client:
         arts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["akhbar-run-summary"])))
     assert any("articles_loaded | 5" in (a.data or "") for a in arts)
+
+
+def test_every_query_in_the_readme_runs(first_run, capsys):
+    """The README's SQL is run as written, so it cannot go stale."""
+    import shlex
+
+    from flows import cli
+    from tests.conftest import REPO_ROOT
+
+    wh, _ = first_run
+    commands = [shlex.split(line.strip())[2:] for line in (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                if line.strip().startswith(".venv/bin/akhbar sql ")]
+    assert len(commands) >= 6
+    for argv in commands:
+        assert cli.main(["sql", "--warehouse", str(wh), *argv]) == 0, (argv, capsys.readouterr().err)
+        assert "row" in capsys.readouterr().out
