@@ -80,6 +80,16 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 class NearDuplicateIndex:
+    """Signatures and LSH band keys in numpy arrays: about 0.7 KB per article.
+
+    Band keys of recent additions wait in a small pending block and are merged
+    into sorted arrays (searched with `searchsorted`) every MERGE_EVERY articles,
+    so adding one article at a time stays cheap and nothing is a Python object
+    per article and band (a dict of lists cost ~4 KB per article).
+    """
+
+    MERGE_EVERY = 4096
+
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = DEFAULT_NUM_PERM):
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
@@ -89,10 +99,15 @@ class NearDuplicateIndex:
         # odd 64-bit multipliers: a band's r values -> one uint64 key (wrapping arithmetic)
         rng = np.random.default_rng(SEED)
         self._mult = rng.integers(1, 2**63, size=self.rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        self._tables: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
         self._ids: list[str] = []
-        self._sigs: list[np.ndarray] = []
         self._pos: dict[str, int] = {}
+        self._sigs = np.empty((0, num_perm), dtype=np.uint32)  # values are 32-bit (affine32)
+        self._sorted_keys = np.empty((self.bands, 0), dtype=np.uint64)  # per band, ascending
+        self._sorted_pos = np.empty((self.bands, 0), dtype=np.int64)
+        # band keys of the most recent additions (positions _pending_start ...), not merged yet
+        self._pending_keys = np.empty((self.MERGE_EVERY, self.bands), dtype=np.uint64)
+        self._pending_n = 0
+        self._pending_start = 0
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -121,6 +136,28 @@ class NearDuplicateIndex:
         used = matrix[:, : self.bands * self.rows].reshape(len(matrix), self.bands, self.rows)
         return (used * self._mult).sum(axis=2, dtype=np.uint64)
 
+    def _grow_signatures(self, extra: int) -> None:
+        needed = len(self._ids) + extra
+        if needed > len(self._sigs):
+            grown = np.empty((max(needed, 2 * len(self._sigs), 1024), self.num_perm), dtype=np.uint32)
+            grown[: len(self._ids)] = self._sigs[: len(self._ids)]
+            self._sigs = grown
+
+    def _merge(self, keys: np.ndarray, start: int) -> None:
+        """Merge (n, bands) keys of positions start..start+n-1 into the sorted arrays."""
+        n = len(keys)
+        all_keys = np.concatenate([self._sorted_keys, keys.T], axis=1)
+        new_pos = np.broadcast_to(np.arange(start, start + n, dtype=np.int64), (self.bands, n))
+        all_pos = np.concatenate([self._sorted_pos, new_pos], axis=1)
+        order = np.argsort(all_keys, axis=1, kind="stable")
+        self._sorted_keys = np.take_along_axis(all_keys, order, axis=1)
+        self._sorted_pos = np.take_along_axis(all_pos, order, axis=1)
+
+    def _flush_pending(self) -> None:
+        if self._pending_n:
+            self._merge(self._pending_keys[: self._pending_n], self._pending_start)
+            self._pending_n = 0
+
     def add_many(self, article_ids: Sequence[str], signatures) -> None:
         """Index many signatures at once (vectorised band keys). Empty texts and known ids are skipped."""
         matrix = self._matrix(signatures)
@@ -135,15 +172,22 @@ class NearDuplicateIndex:
         if not keep:
             return
         matrix = matrix[keep]
-        keys = self._band_keys(matrix)
         base = len(self._ids)
+        self._grow_signatures(len(keep))
+        self._sigs[base: base + len(keep)] = matrix
         for offset, i in enumerate(keep):
             self._pos[article_ids[i]] = base + offset
             self._ids.append(article_ids[i])
-        self._sigs.extend(matrix)
-        for band, table in enumerate(self._tables):
-            for offset, key in enumerate(keys[:, band].tolist()):
-                table.setdefault(key, []).append(base + offset)
+        keys = self._band_keys(matrix)
+        if self._pending_n + len(keys) > self.MERGE_EVERY:
+            self._flush_pending()
+        if len(keys) > self.MERGE_EVERY:  # a bulk load goes straight to the sorted arrays
+            self._merge(keys, base)
+            return
+        if self._pending_n == 0:
+            self._pending_start = base
+        self._pending_keys[self._pending_n: self._pending_n + len(keys)] = keys
+        self._pending_n += len(keys)
 
     def add(self, article_id: str, signature) -> None:
         self.add_many([article_id], [signature])
@@ -153,15 +197,24 @@ class NearDuplicateIndex:
         """Estimated Jaccard similarity of two signatures."""
         return float(np.mean(np.asarray(a, dtype=np.uint64) == np.asarray(b, dtype=np.uint64)))
 
+    def _candidate_positions(self, keys: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        if self._sorted_keys.shape[1]:
+            for band in range(self.bands):
+                row = self._sorted_keys[band]
+                lo, hi = np.searchsorted(row, keys[band], "left"), np.searchsorted(row, keys[band], "right")
+                found.update(self._sorted_pos[band, lo:hi].tolist())
+        if self._pending_n:
+            hits = np.flatnonzero((self._pending_keys[: self._pending_n] == keys).any(axis=1))
+            found.update((hits + self._pending_start).tolist())
+        return found
+
     def candidates(self, signature) -> set[str]:
         """Indexed articles that share at least one band with `signature`."""
         matrix = self._matrix(signature)
         if (matrix == _MAX_HASH).all():
             return set()
-        found: set[int] = set()
-        for table, key in zip(self._tables, self._band_keys(matrix)[0].tolist()):
-            found.update(table.get(key, ()))
-        return {self._ids[i] for i in found}
+        return {self._ids[i] for i in self._candidate_positions(self._band_keys(matrix)[0])}
 
     def find(self, signature) -> str | None:
         """The indexed article most similar to `signature` (estimated Jaccard >= threshold), else None."""
