@@ -245,12 +245,12 @@ def main(argv=None) -> None:
     if args.system == "combined":
         print("note: the committed tagger was trained on all of train, dev included, so the dev line\n"
               "is optimistic; tune with a tagger trained without dev (flows.train_tagger --dev-only).\n")
-        for name, data in (("dev (last 10% of train)", dev), ("test", test)):
+        for name, data in (("dev (last 10% of train; the committed model was trained on all of train, so this is not held out)", dev), ("test", test)):
             print(format_table(evaluate_spans(combined_spans, data, group=ARTICLE_SENTENCES),
                                f"anercorp {name}, combined extraction, {ARTICLE_SENTENCES} sentences per text"))
             print()
         return
-    for name, data in (("dev (last 10% of train)", dev), ("test", test)):
+    for name, data in (("dev (last 10% of train; the committed model was trained on all of train, so this is not held out)", dev), ("test", test)):
         print(format_table(evaluate_spans(tagger.tag_text, data),
                            f"anercorp {name}, tag_text, one sentence at a time"))
         print()
