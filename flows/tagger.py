@@ -13,6 +13,8 @@ Public API: :func:`tokenize`, :func:`tag_tokens`, :func:`tag_text`.
 """
 from __future__ import annotations
 
+import functools
+
 import gzip
 import json
 import os
@@ -160,7 +162,7 @@ def _read_lex(path: str):
     if not os.path.exists(path):
         return freq, clus
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        header = fh.readline().rstrip("\n").split("\t")
+        fh.readline()  # header row
         for line in fh:
             parts = line.rstrip("\n").split("\t")
             freq[parts[0]] = int(parts[1])
@@ -334,16 +336,9 @@ def base_features(word: str, res: dict) -> tuple[list[str], list[str], list[str]
 
 
 _ATTR_CACHE: dict = {}
-_NORM_CACHE: dict = {}
-
-
+@functools.lru_cache(maxsize=300_000)
 def _norm_cached(word: str) -> str:
-    v = _NORM_CACHE.get(word)
-    if v is None:
-        if len(_NORM_CACHE) > 300_000:
-            _NORM_CACHE.clear()
-        v = _NORM_CACHE[word] = normalize(word)
-    return v
+    return normalize(word)
 
 
 def type_attrs(word: str, res: dict) -> list[list[str]]:
@@ -671,16 +666,9 @@ def get_models(model_dir: str | None = None) -> dict:
 # document-level second stage
 
 
-_STEM_CACHE: dict = {}
-
-
+@functools.lru_cache(maxsize=300_000)
 def _stem_cached(word: str) -> str:
-    v = _STEM_CACHE.get(word)
-    if v is None:
-        if len(_STEM_CACHE) > 300_000:
-            _STEM_CACHE.clear()
-        v = _STEM_CACHE[word] = strip_clitics(_norm_cached(word))[1]
-    return v
+    return strip_clitics(_norm_cached(word))[1]
 
 
 def _doc_attrs_whole(stems: list[list[str]], paths: list[list[int]]) -> list[list[list[str]]]:
