@@ -213,7 +213,7 @@ def test_load_other_path(tmp_path):
     "قال الرئيس التنفيذي كلاوس كلاينفيلد",         # ك + لاوس (Laos)
     "ستمسح السماء لفترات أقصر من قبل",             # comparative 'shorter', not Luxor
 ])
-def test_common_words_are_not_entities(text):
+def test_word_tails_after_kaf_are_not_entities(text):
     assert names(text) == []
 
 
