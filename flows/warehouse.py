@@ -405,12 +405,6 @@ def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, ru
     return copied
 
 
-def update_run_timings(warehouse: str | os.PathLike, run_id: str, stage_seconds: str) -> None:
-    """The load's own duration is known only after the load: patch it into the run's row."""
-    with next_version(warehouse) as con:
-        con.execute("UPDATE pipeline_runs SET stage_seconds = ? WHERE run_id = ?", [stage_seconds, run_id])
-
-
 def write_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     frame = pd.DataFrame([row]).reindex(columns=columns_of("pipeline_runs"))
     con.register("_run", frame)
