@@ -97,10 +97,10 @@ def ingest_task(batch: stages.Batch, known_hashes, known: warehouse.KnownState, 
     file_rows += stages.duplicate_rows(read.duplicates, file_hashes, run_id)
     file_rows += stages.unchanged_file_rows(unchanged, known_files, run_id)
     articles = stages.article_rows(read.articles, file_hashes, run_id)
-    outcome = gates.validate("ingest", stages.ingest_frame(articles), run_id, batch_no)
-    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
     staging.append("quarantine", quarantine)
     staging.append("source_files", file_rows)
+    outcome = gates.validate("ingest", stages.ingest_frame(articles), run_id, batch_no)
+    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id, known_hashes, counts)
     counts.update(files_quarantined=len(read.rejected), files_duplicate=len(read.duplicates),
                   files_unchanged=len(unchanged), articles_quarantined=len(failed))
     for r in read.rejected:
@@ -110,11 +110,11 @@ def ingest_task(batch: stages.Batch, known_hashes, known: warehouse.KnownState, 
 
 
 @task(name="clean", **NOT_CACHED)
-def clean_task(batch: stages.Batch, gates, staging, run_id, counts) -> int:
+def clean_task(batch: stages.Batch, gates, staging, run_id, counts, known_hashes) -> int:
     articles = batch.articles
     removed = stages.clean_articles(articles, run_id)
     outcome = gates.validate("clean", stages.clean_frame(articles), run_id, batch.number)
-    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
+    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id, known_hashes, counts)
     kept_ids = {a["article_id"] for a in articles}
     staging.append("clean_removed", [r for r in removed if r["article_id"] in kept_ids])
     counts.update(removed_lines=sum(1 for r in removed if r["article_id"] in kept_ids),
@@ -124,12 +124,13 @@ def clean_task(batch: stages.Batch, gates, staging, run_id, counts) -> int:
 
 
 @task(name="normalize", **NOT_CACHED)
-def normalize_task(batch: stages.Batch, gates, staging, run_id, counts, near_duplicates, story_of) -> int:
+def normalize_task(batch: stages.Batch, gates, staging, run_id, counts, known_hashes, near_duplicates,
+                   story_of) -> int:
     """Matching form of each body; then syndicated copies are linked to the story they copy."""
     articles = batch.articles
     stages.normalize_articles(articles)
     outcome = gates.validate("normalize", stages.normalize_frame(articles), run_id, batch.number)
-    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id)
+    articles, failed = _apply_gate(articles, "article_id", outcome, staging, run_id, known_hashes, counts)
     staging.append("article_signatures", stages.mark_near_duplicates(articles, near_duplicates, story_of))
     counts.update(articles_quarantined=len(failed),
                   articles_near_duplicate=sum(1 for a in articles if a.get("duplicate_of")))
@@ -192,8 +193,14 @@ def load_task(warehouse_path: str, staging: warehouse.Staging, run_row: dict, ga
     return warehouse.commit_run(warehouse_path, staging.path, run_row, config.sql_dir(), models_gate)
 
 
-def _apply_gate(rows: list[dict], key: str, outcome: GateOutcome, staging: warehouse.Staging, run_id: str):
-    """Record the gate's results, stop the run on a batch-level failure, split off bad rows."""
+def _apply_gate(rows: list[dict], key: str, outcome: GateOutcome, staging: warehouse.Staging, run_id: str,
+                known_hashes: dict | None = None, counts: Counter | None = None):
+    """Record the gate's results, stop the run on a batch-level failure, split off bad rows.
+
+    An article quarantined here gives up its content hash, so a later file with
+    the same text is judged again rather than recorded as a copy of an article
+    that never loaded; copies already recorded in this run are quarantined with it.
+    """
     staging.append("dq_results", outcome.dq_rows)
     raise_if_fatal([outcome])
     kept, quarantined = stages.split_by_outcome(rows, key, outcome, run_id)
@@ -203,8 +210,15 @@ def _apply_gate(rows: list[dict], key: str, outcome: GateOutcome, staging: wareh
             get_run_logger().warning("quarantined %s at %s: %s", q["source_path"] or q["article_id"],
                                      outcome.stage, q["detail"])
         if key == "article_id":
-            staging.append("source_files", stages.quarantined_file_rows(
-                [r for r in rows if r["article_id"] in {q["article_id"] for q in quarantined}], run_id))
+            bad_ids = {q["article_id"] for q in quarantined}
+            bad = [r for r in rows if r["article_id"] in bad_ids]
+            staging.append("source_files", stages.quarantined_file_rows(bad, run_id))
+            for r in bad:
+                if known_hashes is not None:
+                    known_hashes.pop(r["content_hash"], None)
+            copies = staging.quarantine_duplicates_of(bad_ids, outcome.stage, run_id)
+            if counts is not None and copies:
+                counts.update(files_duplicate=-copies, files_quarantined=copies)
     return kept, quarantined
 
 
@@ -285,9 +299,9 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
                 with _timed(timings, "ingest"):
                     ingest_task(batch, known_hashes, known, gates, staging, run_id, counts, max_bytes)
                 with _timed(timings, "clean"):
-                    clean_task(batch, gates, staging, run_id, counts)
+                    clean_task(batch, gates, staging, run_id, counts, known_hashes)
                 with _timed(timings, "normalize"):
-                    normalize_task(batch, gates, staging, run_id, counts, near_duplicates, story_of)
+                    normalize_task(batch, gates, staging, run_id, counts, known_hashes, near_duplicates, story_of)
                 with _timed(timings, "entities"):
                     entities_task(batch, entity_ids, gates, staging, run_id, counts)
                 with _timed(timings, "stage"):

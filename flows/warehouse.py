@@ -288,6 +288,24 @@ class Staging:
             self.con.unregister("_batch")
         return len(frame)
 
+    def quarantine_duplicates_of(self, article_ids: set[str], stage: str, run_id: str) -> int:
+        """Files staged as exact copies of articles that have just been quarantined follow them."""
+        if not article_ids:
+            return 0
+        ids = list(article_ids)
+        n = self.con.execute("SELECT count(*) FROM source_files WHERE status = 'duplicate' AND list_contains(?, article_id)",
+                             [ids]).fetchone()[0]
+        if n:
+            self.con.execute(
+                "INSERT INTO quarantine (source_path, article_id, stage, reason, detail, run_id, \"at\") "
+                "SELECT source_path, NULL, ?, 'copy of a quarantined article', "
+                "'same text as article ' || article_id || ', which failed the ' || ? || ' gate', ?, now() "
+                "FROM source_files WHERE status = 'duplicate' AND list_contains(?, article_id)",
+                [stage, stage, run_id, ids])
+            self.con.execute("UPDATE source_files SET status = 'quarantined', article_id = NULL "
+                             "WHERE status = 'duplicate' AND list_contains(?, article_id)", [ids])
+        return n
+
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -36,6 +36,7 @@ def folder(tmp_path_factory):
     (root / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (root / "english.txt").write_text("Putin and Xi met in Beijing on Friday, officials said. " * 5, encoding="utf-8")
     (root / "noise_only.txt").write_text(NOISE_ONLY_PAGE, encoding="utf-8")
+    (root / "noise_only_copy.txt").write_text(NOISE_ONLY_PAGE, encoding="utf-8")  # same text, another name
     return root
 
 
@@ -56,8 +57,11 @@ def test_seeds_load_and_bad_files_are_quarantined(first_run):
     assert reasons["binary.txt"] == "binary file"
     assert reasons["english.txt"] == "not Arabic"
     assert reasons["noise_only.txt"] == "failed expectation"  # the clean gate caught a page with no body
-    stage, expectation = _query(wh, "SELECT stage, expectation FROM quarantine WHERE source_path LIKE '%noise_only%'")[0]
+    stage, expectation = _query(wh, "SELECT stage, expectation FROM quarantine WHERE source_path LIKE '%noise_only.txt'")[0]
     assert stage == "clean" and "body_clean" in expectation
+    # its exact copy is not left as a 'duplicate' of an article that never loaded
+    assert reasons["noise_only_copy.txt"] == "copy of a quarantined article"
+    assert _query(wh, "SELECT count(*) FROM source_files WHERE status = 'duplicate'") == [(0,)]
 
 
 def test_every_mention_span_is_exact(first_run):
@@ -85,7 +89,7 @@ def test_models_and_gate_results_are_recorded(first_run):
     assert pairs == [(0,)]
     assert _query(wh, "SELECT count(*) FROM entity_summary")[0][0] > 5
     run = _query(wh, "SELECT status, articles_loaded, files_quarantined FROM pipeline_runs")
-    assert run == [("success", 5, 3)]
+    assert run == [("success", 5, 4)]
     assert (wh.parent / "data_docs" / "index.html").exists()
 
 
@@ -95,7 +99,7 @@ def test_second_run_changes_nothing(first_run, folder):
     wh, _ = first_run
     before = _counts(wh)
     summary = akhbar_pipeline(input_dir=str(folder), warehouse_path=str(wh))
-    assert summary["articles_loaded"] == 0 and summary["files_unchanged"] == 9
+    assert summary["articles_loaded"] == 0 and summary["files_unchanged"] == 10
     assert _counts(wh) == before
 
 
