@@ -671,6 +671,20 @@ def _stem_cached(word: str) -> str:
     return strip_clitics(_norm_cached(word))[1]
 
 
+def _doc_tail(agg: dict[str, int], lab: int) -> list[str]:
+    """doc= / docf= attributes from the stage-1 type counts of a word elsewhere (`agg` is consumed)."""
+    own = LABELS[lab][2:] if lab else "O"
+    agg[own] = agg.get(own, 0) - 1  # exclude the token itself
+    tot = sum(agg.values())
+    if tot <= 0:
+        return []
+    ents = {t: k for t, k in agg.items() if t != "O" and k > 0}
+    if not ents:
+        return ["doc=O"]
+    top = max(ents, key=lambda t: (ents[t], t))
+    return ["doc=" + top, "docf=" + top + ("H" if ents[top] / tot >= 0.5 else "L")]
+
+
 def _doc_attrs_whole(stems: list[list[str]], paths: list[list[int]]) -> list[list[list[str]]]:
     """doc_attrs when every sentence's window covers the whole text (the
     usual case for an article): one count table for the text, the same
@@ -691,20 +705,7 @@ def _doc_attrs_whole(stems: list[list[str]], paths: list[list[int]]) -> list[lis
             key = (w, lab)
             tail = memo.get(key)
             if tail is None:
-                tail = []
-                if len(w) >= 2:
-                    agg = dict(counts[w])
-                    own = LABELS[lab][2:] if lab else "O"
-                    agg[own] = agg.get(own, 0) - 1  # exclude the token itself
-                    tot = sum(agg.values())
-                    if tot > 0:
-                        ents = {t: k for t, k in agg.items() if t != "O" and k > 0}
-                        if ents:
-                            top = max(ents, key=lambda t: (ents[t], t))
-                            frac = ents[top] / tot
-                            tail = ["doc=" + top, "docf=" + top + ("H" if frac >= 0.5 else "L")]
-                        else:
-                            tail = ["doc=O"]
+                tail = _doc_tail(dict(counts[w]), lab) if len(w) >= 2 else []
                 memo[key] = tail
             sent_out.append(["1st=" + LABELS[lab]] + tail)
         out.append(sent_out)
@@ -742,18 +743,7 @@ def doc_attrs(sents: list[list[str]], paths: list[list[int]], window: int = 30) 
                     if c:
                         for typ, k in c.items():
                             agg[typ] = agg.get(typ, 0) + k
-                own = LABELS[lab][2:] if lab else "O"
-                agg[own] = agg.get(own, 0) - 1  # exclude the token itself
-                tot = sum(agg.values())
-                if tot > 0:
-                    ents = {t: k for t, k in agg.items() if t != "O" and k > 0}
-                    if ents:
-                        top = max(ents, key=lambda t: (ents[t], t))
-                        frac = ents[top] / tot
-                        a.append("doc=" + top)
-                        a.append("docf=" + top + ("H" if frac >= 0.5 else "L"))
-                    else:
-                        a.append("doc=O")
+                a.extend(_doc_tail(agg, lab))
             sent_out.append(a)
         out.append(sent_out)
     return out
