@@ -19,7 +19,6 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -179,15 +178,10 @@ def load_task(warehouse_path: str, staging: warehouse.Staging, run_row: dict, ga
         dq = [row for o in outcomes for row in o.dq_rows]
         run_row["gx_expectations"] += sum(o.evaluated for o in outcomes)
         run_row["gx_failed"] += sum(o.failed for o in outcomes)
-        if dq:
-            frame = pd.DataFrame(dq).reindex(columns=warehouse.columns_of("dq_results"))
-            con.register("_dq", frame)
-            con.execute("INSERT INTO dq_results SELECT * FROM _dq")
-            con.unregister("_dq")
+        warehouse.insert_rows(con, "dq_results", dq)
         raise_if_fatal(outcomes)
         # The load's duration up to here: all of it but the commit and the swap.
-        run_row["stage_seconds"] = json.dumps({k: round(v, 3) for k, v in
-                                               {**timings, "load": time.perf_counter() - started}.items()})
+        run_row["stage_seconds"] = _seconds_json({**timings, "load": time.perf_counter() - started})
         warehouse.write_run_row(con, run_row)
 
     return warehouse.commit_run(warehouse_path, staging.path, run_row, config.sql_dir(), models_gate)
@@ -272,7 +266,7 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
         if not todo and not found.rejected and warehouse.warehouse_exists(wh_path):
             # Nothing new: no stage has work, the models cannot change; only the run is recorded.
             run_row.update(_counts_columns(counts), status="success", finished_at=stages.utcnow(),
-                           stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
+                           stage_seconds=_seconds_json(timings),
                            counts=json.dumps(dict(counts)))
             warehouse.record_run_only(wh_path, run_row)
             summary = _publish_run(wh_path, run_id, run_row, counts, timings, None)
@@ -312,14 +306,14 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
             run_row["gx_failed"] = int(staging.con.execute(
                 "SELECT count(*) FROM dq_results WHERE NOT success").fetchone()[0])
             run_row.update(status="success", finished_at=stages.utcnow(),
-                           stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
+                           stage_seconds=_seconds_json(timings),
                            counts=json.dumps(dict(counts)))
             with _timed(timings, "load"):
                 load_task(str(wh_path), staging, run_row, gates, run_id, dict(timings))
         except BaseException as err:
             run_row.update(_counts_columns(counts))
             run_row.update(status="failed", finished_at=stages.utcnow(), message=str(err)[:2000],
-                           stage_seconds=json.dumps({k: round(v, 3) for k, v in timings.items()}),
+                           stage_seconds=_seconds_json(timings),
                            counts=json.dumps(dict(counts)))
             dq = staging.frame("SELECT * FROM dq_results").to_dict("records")
             warehouse.record_run_only(wh_path, run_row, dq_rows=dq)
@@ -331,6 +325,10 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
     summary = _publish_run(wh_path, run_id, run_row, counts, timings, docs_url)
     logger.info("run %s: %s", run_id, json.dumps(dict(counts)))
     return summary
+
+
+def _seconds_json(timings: dict[str, float]) -> str:
+    return json.dumps({k: round(v, 3) for k, v in timings.items()})
 
 
 def _counts_columns(counts: Counter) -> dict:

@@ -167,6 +167,25 @@ def column_list(table: str) -> str:
     return ", ".join(f'"{c}"' for c in columns_of(table))
 
 
+def _without_constraints(column_line: str) -> str:
+    """A column definition without PRIMARY KEY / NOT NULL (staging tables, added columns)."""
+    return column_line.replace(" PRIMARY KEY", "").replace(" NOT NULL", "")
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict] | pd.DataFrame,
+                verb: str = "INSERT INTO") -> int:
+    """Bulk insert through a DataFrame (never executemany), columns in the table's order."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=columns_of(table))
+    if frame.empty:
+        return 0
+    con.register("_rows", frame.reindex(columns=columns_of(table)))
+    try:
+        con.execute(f"{verb} {table} SELECT * FROM _rows")
+    finally:
+        con.unregister("_rows")
+    return len(frame)
+
+
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, and add columns that a warehouse from an older version lacks."""
     for name, cols in TABLES.items():
@@ -177,7 +196,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         for line in cols.strip().splitlines():
             column = line.split()[0].strip('"')
             if column not in present:
-                definition = line.strip().rstrip(",").replace(" PRIMARY KEY", "").replace(" NOT NULL", "")
+                definition = _without_constraints(line.strip().rstrip(","))
                 con.execute(f"ALTER TABLE {name} ADD COLUMN {definition}")
 
 
@@ -257,10 +276,7 @@ class Staging:
         self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path), config=WRITER_CONFIG)
         for name in STAGED_TABLES:
             # Staging has no keys: the final copy de-duplicates explicitly.
-            cols = "\n".join(
-                line.replace(" PRIMARY KEY", "").replace(" NOT NULL", "")
-                for line in TABLES[name].strip().splitlines()
-            )
+            cols = "\n".join(_without_constraints(line) for line in TABLES[name].strip().splitlines())
             self.con.execute(f"CREATE TABLE {name} ({cols})")
 
     @property
@@ -277,16 +293,7 @@ class Staging:
             self._con = None
 
     def append(self, table: str, rows: list[dict] | pd.DataFrame) -> int:
-        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=columns_of(table))
-        if frame.empty:
-            return 0
-        frame = frame.reindex(columns=columns_of(table))
-        self.con.register("_batch", frame)
-        try:
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
-        finally:
-            self.con.unregister("_batch")
-        return len(frame)
+        return insert_rows(self.con, table, rows)
 
     def quarantine_duplicates_of(self, article_ids: set[str], stage: str, run_id: str) -> int:
         """Files staged as exact copies of articles that have just been quarantined follow them."""
@@ -424,26 +431,15 @@ def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, ru
 
 
 def write_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
-    frame = pd.DataFrame([row]).reindex(columns=columns_of("pipeline_runs"))
-    con.register("_run", frame)
-    try:
-        con.execute("INSERT OR REPLACE INTO pipeline_runs SELECT * FROM _run")
-    finally:
-        con.unregister("_run")
+    insert_rows(con, "pipeline_runs", [row], verb="INSERT OR REPLACE INTO")
 
 
-def record_run_only(warehouse: str | os.PathLike, run_row: dict, quarantine_rows: list[dict] | None = None,
-                    dq_rows: list[dict] | None = None) -> None:
+def record_run_only(warehouse: str | os.PathLike, run_row: dict, dq_rows: list[dict] | None = None) -> None:
     """A run that loads no article data (it failed, or found nothing new) leaves only its own record."""
     with next_version(warehouse) as con:
         con.execute("BEGIN TRANSACTION")
         write_run_row(con, run_row)
-        for table, rows in (("quarantine", quarantine_rows), ("dq_results", dq_rows)):
-            if rows:
-                frame = pd.DataFrame(rows).reindex(columns=columns_of(table))
-                con.register("_rows", frame)
-                con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
-                con.unregister("_rows")
+        insert_rows(con, "dq_results", dq_rows or [])
         con.execute("COMMIT")
 
 
