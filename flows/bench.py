@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         stages = json.loads(runs[0][0] or "{}")
         second = json.loads(runs[-1][1] or "{}")
 
+        subprocess.run([sys.executable, "-m", "flows.bench_extract"], check=True)
         print(f"\nmachine: {os.cpu_count()} cores; {n:,} ANT articles; python {sys.version.split()[0]}")
         print(f"\npipeline (akhbar run): wall {wall:.1f} s = {n / wall:.0f} articles/s, peak RSS {rss:.0f} MiB")
         print("  stage        seconds   articles/s")

@@ -447,6 +447,16 @@ def load_overrides(path: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
+_MIDWORD_ALEF_MAQSURA = re.compile("ى(?=[ء-ي])")
+
+
+def arabic_spelling(name: str) -> bool:
+    """False for names written in another script's use of Arabic letters:
+    ى inside a word (Uyghur-style ئىسلامئاباد, تاللىن in GeoNames); in Arabic
+    ى only ends a word."""
+    return not _MIDWORD_ALEF_MAQSURA.search(name)
+
+
 def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict[str, tuple[str, str]]) -> None:
     """Short, junk and common-word names: drop them or make them weak (see module doc)."""
     for eid, row in list(rows.items()):
@@ -458,7 +468,7 @@ def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict
             if only and only != row.entity_id:
                 action = ""
             n = freq.get(k, 0) if " " not in k else 0
-            if letters(k) < 3 or action == "drop":
+            if letters(k) < 3 or action == "drop" or not arabic_spelling(a):
                 continue
             if action == "weak":
                 weak.append(a)
@@ -479,9 +489,32 @@ def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict
                 del rows[eid]
                 continue
             row.canonical = (keep or weak)[0]
-        row.aliases = [a for a in keep if norm_key(a) != norm_key(row.canonical)]
+        row.aliases = [a for a in keep if norm_key(a) != norm_key(row.canonical)
+                       and not descriptor_form(a, [row.canonical, *keep])]
         row.weak = weak
         row.nisba = [n for n in dict.fromkeys(row.nisba) if letters(norm_key(n)) >= 3]
+
+
+_DESCRIPTOR_HEADS = frozenset(norm_key(w) for w in "شركة وكالة مجموعة صحيفة قناة".split())
+
+
+def descriptor_form(alias: str, names: list[str]) -> bool:
+    """True for "<descriptor> <another name of the entity> [nisba]": وكالة
+    فرانس برس, شركة أرامكو, وكالة تاس الروسية. The descriptor is text about
+    the name, not the name, so a mention's span must not include it (the
+    bare name is matched anyway)."""
+    words = alias.split()
+    if len(words) < 2 or norm_key(words[0]) not in _DESCRIPTOR_HEADS:
+        return False
+    others = {norm_key(n) for n in names if n != alias}
+    rest = words[1:]
+    while rest:
+        if norm_key(" ".join(rest)) in others:
+            return True
+        if not norm_key(rest[-1]).startswith("ال"):
+            return False
+        rest = rest[:-1]  # drop a trailing nisba (الروسية) and try again
+    return False
 
 
 # --------------------------------------------------------------------------- collisions

@@ -391,6 +391,22 @@ def _short_phrase(text: str, max_words: int) -> bool:
     return 1 <= len(toks) <= max_words and _SENTENCE_PUNCT.search(text.replace(".", "")) is None
 
 
+# Wire-agency credits at the end of a story: "أفاد وو من بانكوك. ساهم في ذلك
+# كاتبا وكالة ...", "ساهمت في إعداد هذا التقرير ...", "... contributed to this
+# report". They name reporters and the cities they filed from, not the story.
+_REPORTING_CREDIT = re.compile(
+    r"(?:^|[.،]\s*)(?:ساهم|ساهمت|ساهما|شارك|شاركت|شاركا)\s+(?:\S+\s+){0,2}?"
+    r"في\s+(?:ذلك|اعداد|كتابه|تغطيه|هذا\s+التقرير|هذه\s+القصه)"
+    r"|contributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story)"
+    r"|^افاد\s+\S+(?:\s+\S+)?\s+من\s+\S+\s*[.،]",
+    re.I,
+)
+
+
+def _is_reporting_credit(norm: str) -> bool:
+    return _REPORTING_CREDIT.search(norm) is not None
+
+
 def _source_only(line: str, norm: str) -> str | None:
     """The outlet when the line is nothing but a source credit."""
     if len(line) > 60:
@@ -629,6 +645,12 @@ def clean_article(text: str, title_hint: str | None = None) -> CleanedArticle:
         if src:
             rows[i][3] = "footer"
             source = source or src
+    # reporting credits close the story: only a run of them at the very end
+    for i in reversed(list(free())):
+        if len(rows[i][1]) <= 400 and _is_reporting_credit(rows[i][2]):
+            rows[i][3] = "footer"
+        else:
+            break
     # a reason-less Latin byline elsewhere (e.g. right under the title) is still a byline
     for i in free():
         if _LATIN_LETTER.search(rows[i][1]) and _BYLINE_PREFIX.match(rows[i][2]):

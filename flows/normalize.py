@@ -24,6 +24,7 @@ Choices (documented because they lose information on purpose):
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pyarabic.araby as araby
@@ -94,6 +95,14 @@ def normalize(text: str) -> str:
     return text.translate(_TABLE)
 
 
+# characters whose normalized form is not exactly one character
+_NOT_ONE_TO_ONE = re.compile(
+    "["
+    + "".join(re.escape(c) for c in sorted(_REMOVED | {k for k, v in _REPLACED.items() if len(v) != 1}))
+    + "\ufb50-\ufdff\ufe70-\ufeff]"
+)
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalized text and, for each of its characters, the index in `text` it came from.
 
@@ -101,14 +110,25 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     exclusive end. A normalized span [a, b) maps back to
     text[offsets[a]:offsets[b - 1] + 1].
     """
+    # Most characters map to exactly one character: translate the runs
+    # between the others in one call and only walk the others one by one.
     pieces: list[str] = []
     offsets: list[int] = []
     table = _TABLE
-    for i, ch in enumerate(text):
-        mapped = table[ord(ch)]
+    pos = 0
+    for m in _NOT_ONE_TO_ONE.finditer(text):
+        i = m.start()
+        if i > pos:
+            pieces.append(text[pos:i].translate(table))
+            offsets.extend(range(pos, i))
+        mapped = table[ord(text[i])]
         if mapped:
             pieces.append(mapped)
             offsets.extend([i] * len(mapped))
+        pos = i + 1
+    if pos < len(text):
+        pieces.append(text[pos:].translate(table))
+        offsets.extend(range(pos, len(text)))
     offsets.append(len(text))
     return "".join(pieces), offsets
 

@@ -80,3 +80,25 @@ def test_build_reproduces_csv(tmp_path):
     result = build(SHARED, out, quiet=True)
     assert out.read_text(encoding="utf-8") == CSV.read_text(encoding="utf-8")
     assert len(result) == len(rows())
+
+
+def test_arabic_spelling_rejects_midword_alef_maqsura():
+    from flows.build_gazetteer import arabic_spelling
+
+    assert arabic_spelling("تالين")
+    assert arabic_spelling("موسى")  # ى ends the word: Arabic
+    assert arabic_spelling("مصطفى كمال")
+    assert not arabic_spelling("تاللىن")
+    assert not arabic_spelling("ئىسلامئاباد")
+
+
+def test_descriptor_form_is_text_about_a_name():
+    from flows.build_gazetteer import descriptor_form
+
+    names = ["وكالة الصحافة الفرنسية", "فرانس برس", "وكالة فرانس برس"]
+    assert descriptor_form("وكالة فرانس برس", names)
+    assert descriptor_form("وكالة تاس الروسية", ["تاس", "وكالة تاس الروسية"])
+    # the official name starts with وكالة but is not "<descriptor> <another name>"
+    assert not descriptor_form("وكالة الصحافة الفرنسية", names)
+    assert not descriptor_form("فرانس برس", names)
+    assert not descriptor_form("شركة", ["شركة"])

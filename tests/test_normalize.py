@@ -51,3 +51,25 @@ def test_helpers():
     assert has_diacritics_or_tatweel("قمّة") and not has_diacritics_or_tatweel(normalize("قمّة"))
     assert arabic_ratio("بكين Beijing") == pytest.approx(4 / 11)
     assert arabic_ratio("123") == 0.0
+
+
+def test_offsets_fast_path_matches_char_by_char_definition():
+    import random
+
+    from flows import normalize as N
+
+    def one_char_at_a_time(text):
+        pieces, offsets = [], []
+        for i, ch in enumerate(text):
+            mapped = N._TABLE[ord(ch)]
+            if mapped:
+                pieces.append(mapped)
+                offsets.extend([i] * len(mapped))
+        offsets.append(len(text))
+        return "".join(pieces), offsets
+
+    alphabet = list("abcABC ابتثأإآىةيكڤ٠١٢ًٌٍَُِّْـ\u200f\u00a0\ufefb\ufdf2\ufe8d.,؟")
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert N.normalize_with_offsets(text) == one_char_at_a_time(text), text

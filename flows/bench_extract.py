@@ -1,0 +1,102 @@
+"""Entity-extraction speed on one core, articles of 1,500 characters.
+
+    python -m flows.bench_extract [--n 500]
+
+Takes N ANT article bodies (every k-th file of the tarball, so all five
+sources are in the sample), cleans them as the pipeline does, keeps those of
+at least 1,500 characters cut to 1,500 at a word boundary, pins the process
+to one CPU (and BLAS to one thread) and times each extractor over the same
+texts. Each extractor runs in its own process and warms up on 1,000 other
+articles first, so the word caches are as warm as in a long pipeline run but
+no extractor profits from another's. Prints articles/s per extractor.
+"""
+from __future__ import annotations
+
+import os
+
+# one core: set before numpy is imported anywhere
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tarfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ANT_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ant"
+ARTICLE_CHARS = 1500
+WARMUP = 1000
+
+
+def sample_bodies(tar_path: Path, n: int, chars: int = ARTICLE_CHARS) -> list[str]:
+    """n cleaned ANT bodies cut to `chars` characters at a word boundary."""
+    from flows.clean import clean_article
+
+    with tarfile.open(tar_path) as tar:
+        members = sorted((m for m in tar if m.isfile()), key=lambda m: m.name)
+        out: list[str] = []
+        step = max(1, len(members) // (n * 3))
+        for m in members[::step]:
+            raw = tar.extractfile(m).read().decode("utf-8", "replace")
+            for text in re.findall(r"<TEXT>(.*?)</TEXT>", raw, re.S):
+                body = clean_article(text).body_clean
+                if len(body) < chars:
+                    continue
+                cut = body.rfind(" ", 0, chars)
+                out.append(body[: cut if cut > chars // 2 else chars])
+                if len(out) >= n:
+                    return out
+    return out
+
+
+def time_extractor(fn, warmup: list[str], texts: list[str]) -> float:
+    """Articles per second of `fn` over `texts`, after running it on `warmup`."""
+    for t in warmup:
+        fn(t)
+    start = time.perf_counter()
+    for t in texts:
+        fn(t)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def extractors() -> dict:
+    from flows import entities, ner_combined, tagger
+
+    return {
+        "gazetteer": ("gazetteer matcher", entities.extract_mentions),
+        "tagger": ("tagger (CRF, stage 1)", lambda t: tagger.tag_text(t, stage2=False)),
+        "pipeline": ("pipeline extractor (ner_combined.extract_precise)", ner_combined.extract_precise),
+        "combined": ("combined, evaluation mode (ner_combined.extract)", ner_combined.extract),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m flows.bench_extract", description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--only", help="time one extractor in this process (used by the parent)")
+    args = ap.parse_args(argv)
+    tar_path = next(iter(sorted(ANT_DIR.glob("*.tar.gz"))), None)
+    if tar_path is None:
+        print(f"extraction bench skipped: no ANT corpus under {ANT_DIR}")
+        return 0
+    if not args.only:
+        print(f"extraction speed, one core, {args.n} ANT bodies of {ARTICLE_CHARS} characters "
+              f"(after {WARMUP} others as warm-up)")
+        for name in extractors():
+            subprocess.run([sys.executable, "-m", "flows.bench_extract", "--n", str(args.n), "--only", name],
+                           check=True)
+        return 0
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    label, fn = extractors()[args.only]
+    texts = sample_bodies(tar_path, args.n + WARMUP)
+    rate = time_extractor(fn, texts[:WARMUP], texts[WARMUP:])
+    print(f"  {label:<52} {rate:8.0f} articles/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
