@@ -51,6 +51,7 @@ CITY_MIN_POPULATION = 300_000
 COMMON_WORD_MIN_COUNT = 150  # generated spelling variants at least this frequent are dropped
 # a raw-list name of a city that is not a capital is dropped from this count on
 CITY_WORD_DROP_COUNT = 60
+BIG_CITY_POPULATION = 500_000
 # ISO-like codes in countries_ar.tsv that are not countries
 NOT_COUNTRIES = {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ", "VA", "UM", "AQ"}
 PRIORITY = {"country": 0, "curated": 1, "capital": 2, "city": 3}
@@ -457,8 +458,39 @@ def arabic_spelling(name: str) -> bool:
     return not _MIDWORD_ALEF_MAQSURA.search(name)
 
 
+def famous_city_name(name: str, row: Row) -> bool:
+    """A frequent one-word name of a big city is frequent because the city is famous
+    (بوسطن, برشلونة), unless the word is also a common noun or a first name: a common
+    noun takes the article (المشهد, البورصة, الميدان: the city Mashhad, Bursa, Medan),
+    a name does not (no البوسطن), so the definite form must be rare. Counts are the ANT
+    word counts of the NER model's lexicon."""
+    if row.population < BIG_CITY_POPULATION or " " in name.strip() or letters(norm_key(name)) < 4:
+        return False
+    from flows import tagger
+
+    w = tagger.normalize(name)
+    if w in _first_names():
+        return False
+    freq = tagger._resources()["freq"]
+    forms = {w, w[:-1] + "ة" if w.endswith("ه") else w}  # بورصه / بورصة
+    bare = sum(freq.get(f, 0) for f in forms)
+    definite = sum(freq.get("ال" + f, 0) for f in forms)
+    return definite < 0.2 * max(1, bare)
+
+
+def _first_names() -> frozenset:
+    from flows import tagger
+
+    path = GAZ_DIR / "first_names.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(tagger.normalize(x.strip()) for x in path.read_text(encoding="utf-8").split() if x.strip())
+
+
 def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict[str, tuple[str, str]]) -> None:
     """Short, junk and common-word names: drop them or make them weak (see module doc)."""
+    club_words = {w for r in rows.values() if r.subtype == "sports_club"
+                  for name in [r.canonical, *r.aliases] for w in norm_key(name).split()}
     for eid, row in list(rows.items()):
         keep, weak = [], list(row.weak)
         raw_city = row.kind in ("city", "capital") or row.was_city
@@ -474,9 +506,12 @@ def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict
                 weak.append(a)
             elif action == "keep" or k in row.curated_names or not raw_city:
                 keep.append(a)
-            elif row.subtype != "capital" and n >= CITY_WORD_DROP_COUNT:
-                # capitals are frequent because they are capitals: only overrides touch them
-                continue  # a minor city's name that is a frequent word: not worth the noise
+            elif row.subtype != "capital" and n >= CITY_WORD_DROP_COUNT and (
+                    not famous_city_name(a, row) or k in club_words):
+                # a minor city's name that is a frequent word: not worth the noise; a big
+                # city's name that also names a club (برشلونة, نابولي): in news about either
+                # the bare name is ambiguous, so only the club's full names count
+                continue
             else:
                 keep.append(a)
         # a weak alias needs context, so two letters are allowed there (شي); never one
@@ -489,10 +524,21 @@ def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict
                 del rows[eid]
                 continue
             row.canonical = (keep or weak)[0]
+        elif not arabic_spelling(row.canonical):  # مىلان: keep the Arabic spelling of the same key
+            row.canonical = next((x for x in keep + weak if norm_key(x) == ck), row.canonical)
         row.aliases = [a for a in keep if norm_key(a) != norm_key(row.canonical)
-                       and not descriptor_form(a, [row.canonical, *keep])]
+                       and not descriptor_form(a, [row.canonical, *keep])
+                       and not (row.entity_type == "LOC" and bare_form_of_definite_name(a, [row.canonical, *keep]))]
         row.weak = weak
         row.nisba = [n for n in dict.fromkeys(row.nisba) if letters(norm_key(n)) >= 3]
+
+
+def bare_form_of_definite_name(alias: str, names: list[str]) -> bool:
+    """True for رقة when the entity is also called الرقة: a definite place name keeps its
+    article in text (للرقة is ل + الرقة), so the bare form is another word (ورقة = "a
+    sheet", not و + Raqqa)."""
+    k = norm_key(alias)
+    return not k.startswith("ال") and " " not in k and ("ال" + k) in {norm_key(n) for n in names}
 
 
 _DESCRIPTOR_HEADS = frozenset(norm_key(w) for w in "شركة وكالة مجموعة صحيفة قناة".split())

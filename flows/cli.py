@@ -106,7 +106,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from flows import entities
+    from flows import entities, ner_combined
     from flows.ingest import DecodeError, decode_bytes
 
     if args.file and args.file != "-":
@@ -117,7 +117,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             return 2
     else:
         text = sys.stdin.read()
-    for m in entities.extract_mentions(text):
+    extract = entities.extract_mentions if args.gazetteer_only else ner_combined.extract_precise
+    for m in extract(text):
         if m.mention_kind != "name" and not args.with_nisba:
             continue
         record = {"start": m.start, "end": m.end, "surface": m.surface, "type": m.entity_type,
@@ -158,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("extract", help="print the entity mentions of a text as JSON lines")
     ext.add_argument("file", nargs="?", help="text file (default: standard input)")
     ext.add_argument("--with-nisba", action="store_true", help="also print nisba adjectives (kind=nisba)")
+    ext.add_argument("--gazetteer-only", action="store_true",
+                     help="only names the gazetteer knows (default: also unlisted names the precise rules accept)")
     ext.set_defaults(func=cmd_extract)
     return parser
 

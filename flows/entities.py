@@ -261,6 +261,19 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+# A name followed by these words is part of a common phrase, not the name: مسقط رأس
+# ("birthplace", not Muscat).
+_IDIOMS = {normalize("مسقط"): frozenset({normalize("رأس"), normalize("رأسه"), normalize("رأسها")})}
+
+
+def _idiom_follows(norm: str, key: str, end: int) -> bool:
+    nxt = _IDIOMS.get(key)
+    if not nxt:
+        return False
+    m = _WORD_RE.match(norm, end + 1) if end < len(norm) and norm[end] == " " else None
+    return m is not None and m.group() in nxt
+
+
 def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
     """Gazetteer mentions in `text`, sorted by start, non-overlapping (see the module doc)."""
     g = gazetteer or load_gazetteer()
@@ -291,6 +304,8 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
             elif prefix not in _CLITICS:
                 continue
             elif prefix in _KAF_CLITICS and klen < 5 and not norm.startswith("ال", start):
+                continue
+            if _idiom_follows(norm, norm[start:end], end):
                 continue
             if kind == _WEAK:
                 weak.append((start, end, idx))

@@ -36,6 +36,14 @@ word or nisba) 0.7545. ANERcorp test (once, at the end): 0.737 (P .789 R .692).
    other occurrences in the same text (whole words, a proclitic allowed);
    a later bare surname of a person named in full earlier resolves to that
    person's id (unless two people named earlier share it).
+
+That combination finds more names but adds too many wrong one-word guesses
+on real news. The pipeline uses the **precise mode** instead
+(``extract(text, PRECISE_OPTIONS)`` = :func:`extract_precise`, see the
+section "precise mode" below): every gazetteer mention, plus only the names
+the gazetteer does not know that :func:`decide` accepts (tagger persons with
+evidence, organisations from a head noun and its extent, places after a place
+cue), then a document pass over those names alone. Same ids as above.
 """
 from __future__ import annotations
 
@@ -43,6 +51,8 @@ import bisect
 import functools
 import re
 import unicodedata
+import dataclasses
+from dataclasses import dataclass
 
 from flows import entities, tagger
 from flows.entities import Mention
@@ -188,6 +198,8 @@ def extract(text: str, options: dict | None = None) -> list[Mention]:
     if not text:
         return []
     opt = DEFAULT_OPTIONS if options is None else {**DEFAULT_OPTIONS, **options}
+    if opt.get("precise"):
+        return _extract_precise(text, opt)
     gaz = [m for m in entities.extract_mentions(text)
            if not (m.mention_kind == "name" and m.entity_type in opt["drop_gaz_types"])]
     taken = bytearray(len(text) + 1)
@@ -482,3 +494,1141 @@ def spans(text: str, options: dict | None = None) -> list[tuple[int, int, str]]:
     """(start, end, type) of the name mentions (nisba forms left out): the
     adapter :func:`flows.ner_eval.evaluate_spans` scores."""
     return [(m.start, m.end, m.entity_type) for m in extract(text, options) if m.mention_kind == "name"]
+
+
+
+# =========================================================================== precise mode
+#
+# ``extract(text, PRECISE_OPTIONS)`` or :func:`extract_precise`: what the pipeline uses.
+# Every gazetteer mention is kept as the gazetteer matcher finds it (a gazetteer place or
+# nisba inside an accepted organisation name gives way to it: جامعة القاهرة); a name the
+# gazetteer does not know is added only when :func:`decide` accepts it. Candidates come
+# from three places, each carrying the evidence decide() needs:
+#   - the tagger's person spans (PER);
+#   - an organisation head noun (وزارة, جامعة, معهد, حزب ...) and the extent that
+#     :func:`org_extent` reads after it (a genitive, adjectives, a لل complement);
+#   - a place cue (مدينة, ولاية, إقليم, محافظة ...) and the name after it (LOC).
+# The tagger's other spans (LOC, ORG, MISC without a cue) are never added on their own.
+# A document pass then finds the accepted names again in the same text, and a later bare
+# surname of an accepted person; gazetteer names are not propagated (the gazetteer finds
+# its own, and weak aliases such as كيف need their context each time).
+
+PRECISE_OPTIONS = {**DEFAULT_OPTIONS, "precise": True}
+
+# ANT frequency (of the normalised word) under which an unknown word reads as a name
+RARE_FREQ = 40
+
+
+def _nset(words: str) -> frozenset:
+    return frozenset(entities.normalize(w) for w in words.split())
+
+
+# never a name nor part of one: function words, pronouns, demonstratives, auxiliaries, time
+# words, months (both families), weekdays, numbers and currencies, speech verbs, and the
+# nouns news uses for states, sides and leaders
+_P_STOP = _nset("""
+في من إلى الى على عن مع أن إن أنه إنه أنها إنها لأن لكن لكنه ولكن أو أم ثم بل حتى إذا لو لولا كي لكي
+ما ماذا لماذا كيف أين متى هل لا لم لن ليس ليست قد سوف كان كانت يكون تكون كانوا هذا هذه ذلك تلك
+هؤلاء أولئك الذي التي الذين اللذان اللتان اللذين اللتين اللواتي اللاتي هو هي هم هن هما أنا نحن أنت أنتم
+كل بعض جميع كافة عدة عدد غير سوى بين عند لدى ضد نحو وفق وفقا حسب بحسب عبر خلال منذ قبل بعد أمام خلف
+فوق تحت حول دون إزاء تجاه رغم أيضا فقط جدا الآن هنا هناك حيث كما بينما عندما حين حينما إلا أي أية
+يا نعم ذات نفس نفسه نفسها ذاته ذاتها أمام ولدت توفي توفيت
+منه منها عليه عليها إليه إليها له لها لهم به بها فيه فيها عنه عنها
+اليوم أمس غدا صباح مساء ليلة ليل نهار يوم أيام الأسبوع أسبوع الشهر شهر العام عام السنة سنة أعوام سنوات
+الماضي الماضية المقبل المقبلة القادم القادمة الحالي الحالية الجاري الأخير الأخيرة الأول الأولى الثاني
+الثانية الثالث الثالثة الرابع الخامس العاشر
+يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين
+السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة
+واحد اثنان اثنين ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثمان ثماني ثمانية تسع تسعة عشر عشرة
+مئة مائة ألف آلاف مليون ملايين مليار مليارات دولار دولارا دولارات يورو جنيه ريال درهم دينار روبل يوان
+الدولة الدولتان الدولتين البلدين البلدان البلاد الحكومة الجانب الجانبان الجانبين الطرفين الطرفان
+الزعيمان الزعيمين الرئيسان الرئيسين الشعب العالم المنطقة الغرب الشرق الشمال الجنوب الوحدة
+قال قالت أضاف أضافت أكد أكدت أوضح أوضحت صرح صرحت أشار أشارت تابع تابعت ذكر ذكرت أعلن أعلنت
+اعتبر اعتبرت رأى يرى نفى نفت دعا دعت التقى استقبل بحث أفاد أفادت شدد شددت قائلا مضيفا مؤكدا
+""")
+
+# person titles/roles right before a name (a one-word tagger person counts only after one)
+_P_TITLES = _nset("""
+الرئيس الرئيسة السيد السيدة الشيخ الشيخة الأمير الأميرة الملك الملكة السلطان الدكتور الدكتورة د
+المستشار المستشارة الوزير الوزيرة الجنرال المشير اللواء العقيد العميد المقدم الرائد النقيب القائد
+المرشد البابا الإمام السيناتور السناتور النائب النائبة الحاكم العاهل الباحث الباحثة الكاتب الكاتبة
+الصحفي الصحفية الصحافي الصحافية المحلل المحللة الأستاذ الأستاذة البروفيسور المهندس المحامي المحامية
+المدرب اللاعب الفنان الفنانة المخرج المطرب المطربة الممثل الممثلة النجم النجمة المغني المغنية الروائي
+الشاعر الزعيم الداعية السفير السفيرة المبعوث المندوب المدير المديرة الأمين القاضي الكاردينال المطران
+الحاخام المرشح المرشحة الناشط الناشطة الخبير الخبيرة الأكاديمي المؤرخ الفيلسوف المفكر الراحل الراحلة
+المهاجم المدافع الحارس القس الضابط الجندي الشرطي المصرفي الملياردير المتهم الطالب الطالبة الشاب الشابة
+الطفل الطفلة المواطن المواطنة المراسل المراسلة المذيع المذيعة المغرد الناشر المنتج الملحن المصور
+""")
+# heads of a title in construct: رئيس الوزراء X, وزير الخارجية X, المتحدث باسم الوزارة X
+_P_TITLE_HEADS = _nset("""
+رئيس رئيسة وزير وزيرة سفير سفيرة مدير مديرة أمين أمينة نائب نائبة مستشار مستشارة قائد قائدة زعيم زعيمة
+ملك ملكة أمير أميرة حاكم مبعوث مبعوثة مندوب مندوبة عضو عضوة المتحدث المتحدثة الناطق الناطقة متحدث متحدثة
+ناطق ناطقة مساعد مساعدة محافظ رئيسا مؤسس مالك مالكة صاحب صاحبة
+""")
+_P_TITLE_LINKS = _nset("باسم")
+
+# organisation head nouns. Strong: head + one definite genitive is a name (وزارة الدفاع,
+# مجلس النواب). Weak: the extent needs a name word in it (شركة أبل) or the tagger's agreement.
+_O_STRONG = _nset("""
+وزارة جامعة معهد وكالة منظمة حلف حزب بنك مصرف هيئة مجلس صحيفة جريدة مجلة نادي منتخب نقابة
+رابطة أكاديمية بورصة محكمة اتحاد جمعية
+""")
+_O_WEAK = _nset("""
+شركة مجموعة مركز لجنة صندوق مؤسسة حركة كلية مستشفى قناة فريق تحالف تنظيم جماعة إذاعة شبكة جيش
+""")
+# definite heads that make a name with a describing adjective (البنك المركزي, الحزب الشيوعي,
+# الحرس الثوري); with a nationality alone they describe (الجيش الروسي, البرلمان الألماني)
+_O_DEF = _nset("الجيش البرلمان الحرس الكونغرس الحزب البنك المجلس المحكمة الاتحاد")
+_O_HEADS = _O_STRONG | _O_WEAK | _O_DEF
+# a head + only one of these is a common phrase, not a name (مجلس الإدارة, وكالة الأنباء)
+_O_GENERIC_COMPLEMENT = _nset("""
+الإدارة الأمناء التحقيق الطيران الأنباء الدولة البلاد المدينة الحكومة الشركة الحزب الجامعة الخبراء
+الشعب العائلة الحي القرية الأحياء الطلاب الإعلام الأخبار السلام الحرب العاصمة الإمارة المملكة الولاية
+المحافظة البلد الوطن المنطقة الإقليم الاحتياط الاحتلال الرئاسة
+""")
+# adjectives that describe rather than name (الحزب الحاكم, البنك الكبير)
+_O_GENERIC_ADJ = _nset("""
+الجديد الجديدة الحاكم السابق السابقة الحالي الحالية الكبير الكبيرة الأكبر الكبرى الرسمي الرسمية المحلي
+المحلية الحكومي الحكومية الخاص الخاصة التابع التابعة المذكور المذكورة الرئيسي الرئيسية المعني المعنية
+المختص المختصة المسؤول المسؤولة المشترك المشتركة الأخرى الآخر المختلفة الوحيد الوحيدة الأم المعارض
+المعارضة الصغير الصغيرة الناشئة العملاق العملاقة الضخمة الشهير الشهيرة
+""")
+# adjectives without the -ي/-ية shape (المتحدة, العليا)
+_O_ADJ_WORDS = _nset("""
+المتحدة العليا الكبرى الأعلى العظمى العام العامة الحر الحرة المستقل المستقلة الموحد الموحدة المتحد
+الأحمر الأخضر الأبيض الأسود
+""")
+
+# place cues: the name right after one is a place (one word, or the tagger's span)
+# (not عاصمة: every capital is in the gazetteer, so what follows an unknown one is no capital)
+_L_CUES = _nset("مدينة بلدة قرية محافظة ولاية إقليم مقاطعة جزيرة حي مخيم ضاحية ميناء منطقة")
+_L_CUES_NEED_TAGGER = _nset("منطقة حي")  # منطقة الصراع, حي سكني: the tagger must agree
+# words that start a place or saint's name before a person-looking one (سان بول دو فونس)
+_P_PLACE_PREFIX = _nset("سان سانت سانتا")
+# a name right after one of these (or an organisation head or place cue) names that thing,
+# not a person: جسر بون نف, مطار جون كينيدي, شارع محمد علي
+# a name does not end with one of these (ندى بو | فرحات, عبد | الله): the tagger stopped short
+_CANAL = entities.normalize("قناة")
+_P_PREP_PRONOUNS = _nset("لي له لها لهم لنا لك لكم معي معه معها عنه عنها منه منها إليه إليها")
+_P_CONNECTORS = _nset("بو أبو ابو بن ابن بنت آل عبد أبي ولد دو دي دا دل ديل فان فون لا لو ال")
+_P_THING_NOUNS = _nset("""
+جسر شارع ساحة ميدان مطار ملعب استاد قاعة مسرح متحف برج فندق سجن قصر مبنى مسجد كنيسة كاتدرائية جادة
+طريق نهر جبل سفينة حاملة قاعدة معبر مرفأ فيلم كتاب رواية مسلسل برنامج أغنية لوحة تمثال ألبوم مسرحية قصيدة
+""")
+
+_TANWEEN_RE = re.compile("[\u064b-\u064d]")
+_QUOTES = frozenset('"\'«»“”„‘’')
+_PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "نا", "كم")
+
+
+@functools.lru_cache(maxsize=300_000)
+def _nw(word: str) -> str:
+    """Matching form of a word (flows.normalize: ة -> ه, ى -> ي, alef forms, marks dropped)."""
+    return entities.normalize(word)
+
+
+@functools.lru_cache(maxsize=300_000)
+def _readings(n: str) -> tuple:
+    """(proclitic, rest) readings of a normalised word: itself, without و/ف, without
+    ب/ل/ك after that, and لل + x read as ال + x."""
+    out = [("", n)]
+    rests = [("", n)]
+    if len(n) > 3 and n[0] in "وف":
+        out.append((n[0], n[1:]))
+        rests.append((n[0], n[1:]))
+    for p, r in rests:
+        if len(r) > 3 and r.startswith("لل"):
+            out.append((p + "لل", "ال" + r[2:]))
+        elif len(r) > 3 and r[0] in "بلك":
+            out.append((p + r[0], r[1:]))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _reading_in(n: str, words: frozenset):
+    """The first (proclitic, rest) reading of n whose rest is in words, else None."""
+    for p, r in _readings(n):
+        if r in words:
+            return p, r
+    return None
+
+
+def _ant_freq(word: str) -> int:
+    """Occurrences of a word (as written; a proclitic already cut off) in ANT, from the
+    tagger's word list; without the list every word counts as common, so nothing is
+    accepted for being rare."""
+    try:
+        freq = tagger._resources()["freq"]
+    except Exception:  # pragma: no cover - the tagger's resources are its own business
+        freq = None
+    if not freq:
+        return RARE_FREQ
+    return freq.get(tagger.normalize(word), 0)
+
+
+def _modifiers() -> frozenset:
+    return entities.load_gazetteer().modifiers
+
+
+def _adjective_like(w: str) -> bool:
+    """A definite adjective by list or shape: الروسي, الروسية, الدولية, المتحدة, العليا."""
+    if not w.startswith("ال"):
+        return False
+    if w in _O_ADJ_WORDS or w in _modifiers():
+        return True
+    return len(w) >= 5 and w.endswith(("ي", "يه", "يين", "يون"))
+
+
+_KIN_BASES = _nset("""
+ابن ابنة بنت زوج زوجة شقيق شقيقة والد والدة نجل نجلة أخ أخت أخو أخي عم عمة خال خالة حفيد حفيدة جد جدة
+صديق صديقة زميل زميلة نظير نظيرة مساعد مساعدة رفيق رفيقة خطيب خطيبة حبيب حبيبة شريك شريكة
+""")
+_KIN_PRONOUN = frozenset(b2 + suf for b in _KIN_BASES for b2 in {b, b[:-1] + "ت" if b.endswith("ه") else b}
+                         for suf in ("ه", "ها", "هم", "هما", "هن", "ي", "نا", "ك", "كم"))
+
+
+def _name_like(w: str, raw: str) -> bool:
+    """Could be (part of) a name: at least two letters, no digit or Latin letter, no tanween,
+    not a stop word, title, organisation head, place cue or nisba form, no possessive
+    suffix on an indefinite word, not a kinship noun with a pronoun (ابنه فيليبي)."""
+    if len(w) < 2 or not w.isalpha() or w.isascii() or _TANWEEN_RE.search(raw):
+        return False
+    if w in _P_STOP or w in _P_TITLES or w in _P_TITLE_HEADS or w in _modifiers() or w in _O_HEADS \
+            or w in _L_CUES:
+        return False
+    if not w.startswith("ال") and len(w) >= 5 and w.endswith(_PRONOUN_SUFFIXES):
+        return False
+    if _reading_in(w, _KIN_PRONOUN):  # ابنه, زوجته, لابنه: "his son", not a name
+        return False
+    return True
+
+
+def _has_clitic(raw: str) -> bool:
+    """The word reads better as a proclitic + a known word (باستخدام, لملاقاة, وجامعته)."""
+    n = _nw(raw)
+    if tagger.proclitic_len(raw) > 0:
+        return True
+    for p, r in _readings(n)[1:]:
+        if not p.endswith("لل") and len(r) >= 3 and (r in _O_HEADS or r in _P_STOP or
+                                                    _ant_freq(raw[len(p):]) >= max(RARE_FREQ, 4 * _ant_freq(raw))):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _first_names() -> frozenset:
+    """Normalised first names (seeds/gazetteer/first_names.txt)."""
+    path = entities.DEFAULT_PATH.parent / "first_names.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(_nw(w.strip()) for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name the gazetteer does not know, with the evidence :func:`decide` judges.
+
+    typ: PER, ORG or LOC. words: normalised words of the span (proclitic off, لل read as ال);
+    raw: the words as written. source: "tagger" (a tagger person span), "org_head" (head noun
+    + extent), "place_cue" (a place cue + the name after it).
+    cue: for PER "title" when a person title/office ends right before it; for LOC the cue.
+    head, head_definite, parts: for ORG the head noun and the kind of each extent word:
+      "def" a definite genitive, "adj" an adjective, "nisba" a gazetteer nisba form,
+      "lil" a لل complement, "propn" an unknown name word, "gaz_loc" a gazetteer place.
+    after: what stopped the extent: "" | "conj" (و + a definite word or name: coordination,
+      the extent is unclear) | "lil" (a لل word it could not take) | "org" (another
+      organisation's name in apposition).
+    before, after (PER): what touches the span: "pronoun_after_verb" (a bare هو/هي between a
+      speech verb and the span: وقال هو تيانج بون, the pronoun is part of the name),
+      "hyphen" (مون جيه- إن), "place_prefix" (سان بول دو فونس), "thing_noun" (a bridge,
+      street, airport, organisation head...: جسر بون نف names the bridge), "first_name" (a
+      first name right before: فاليري جيسكار ديستان, الوليد بن طلال), "title_gap" (a name word between a
+      title and the span: المدرب ديدييه | ديشان), "hashtag" (ايمانويل #ماكرون),
+      "clitic_cut" (the tagger cut ب/ل/ك off
+      a word right after punctuation: ، ب|راين شاتز), "name_word" (an unknown name-like
+      word right after), "surname" (it starts with the last word of another person named in
+      the text: كالايو رسالتين after ايمانويل كالايو): the tagger's extent is doubtful.
+      For ORG after="tagger_longer": the tagger's span over the end of the extent goes on
+      (نادي ليدز | يونايتد); "construct": an unknown word followed by a definite noun (لجنة
+      تسعير المحروقات: a common noun in construct); "gaz_prefix": the next word starts a
+      known multi-word name the
+      gazetteer did not match (a misspelling or a missing space: وكالة | أسوشيتد برسوقال).
+      "nationality": a nationality adjective right after (ريد بول سالزبورغ النمساوي: clubs
+      and companies are described so, people get theirs before the name).
+      For LOC before="org_head" when the cue itself follows an organisation head (فريق مدينة
+      مانشستر: a team's name); after="adjective" when a definite adjective other than a
+      nationality follows (حي الحجر | الأسود: the name goes on).
+      For ORG also after="hyphen" (شركة هارلي | -ديفيدسون).
+    tagger: the tagger reads a name over exactly this span (a person for PER).
+    overlaps: gazetteer mentions the span overlaps: "PER", "LOC", "ORG", "MISC" or "nisba".
+    rare: every word is rare in ANT (reads as a name rather than a common word).
+    known_as: for PER "ORG" when the same words are the name part of an organisation accepted
+      in the same text (شركة كريمسون هيكساغون ... كريمسون هيكساغون: the company, not a
+      person); for ORG "PER" when its name part is a person named with a first name or title
+      in the same text (فريق صومايلا سيسي: the person's camp, not an organisation).
+    evidence: for PER what besides the tagger says "a person" (:func:`_person_evidence`):
+      "first_name", "title" (a title, role or nationality right before), "speech" (a speech
+      verb or يدعى right before), "apposition" (، الذي / ، وهو / a role right after), "list"
+      (the next name of a list whose previous name has evidence), or "".
+    """
+    typ: str
+    words: tuple
+    raw: tuple
+    source: str
+    cue: str = ""
+    head: str = ""
+    head_definite: bool = False
+    parts: tuple = ()
+    after: str = ""
+    before: str = ""
+    tagger: bool = False
+    overlaps: tuple = ()
+    rare: bool = False
+    known_as: str = ""
+    evidence: str = ""
+
+
+def decide(c: Candidate) -> tuple[bool, str]:
+    """Whether a careful reader would accept the candidate as a name of its type, and the
+    rule that says so. Every addition of the precise mode passes through here.
+
+    All: no overlap with a gazetteer name (an ORG may contain gazetteer places and nisba
+      forms: جامعة القاهرة, وزارة الخارجية الروسية); every word name-like (:func:`_name_like`);
+      PER/LOC: no و + definite word inside (اليرموك والحجر الأسود: two names).
+    PER (a tagger span): two or more words with evidence besides the tagger (a known first
+      name, a title/role/nationality or speech verb before, an apposition after, or the
+      previous name of a list); one word only right after a person title or office. Not when
+      the same words name an organisation accepted in the text, nor when
+      its extent is doubtful (see before/after, or it ends with a name
+      connector: ندى بو | فرحات), nor with a common adjective in it (شون الإيجابي), nor
+      starting with a definite word (الكاميروني إيتو) or with و/ف unless that is a first
+      name (وأرين روبن).
+    ORG (a head noun + :func:`org_extent`): a non-empty extent that ends cleanly (not before
+      و + a definite word, a لل word it could not take, or another organisation's name).
+      Indefinite strong head (وزارة, مجلس ...): a genitive or name first, and not a
+      common complement alone (مجلس الإدارة). Weak head (شركة, مركز ...): a name word or
+      gazetteer place in the extent, or the tagger agreeing. Definite head (الجيش, الحزب
+      ...): adjectives only, the first one naming (not الحاكم/الجديد), and not a nationality
+      alone (الجيش الروسي is a description).
+    LOC (a place cue): the tagger reads a name over the words after the cue, or one
+      indefinite word that is rare in ANT; after منطقة / حي the tagger must agree; not when
+      the cue follows an organisation head (فريق مدينة مانشستر), nor when the name ends
+      with a connector or saint prefix (بلدة سانت | إيتيان, منطقة إيل دو | فرانس) or an
+      adjective other than a nationality follows (حي الحجر | الأسود).
+    """
+    if not c.words:
+        return False, "empty"
+    if c.typ == "ORG":
+        if any(o in ("PER", "ORG", "MISC") for o in c.overlaps):
+            return False, "overlaps_gazetteer_name"
+    elif c.overlaps:
+        return False, "overlaps_gazetteer"
+    if c.typ != "ORG" and any(w[:3] == "وال" for w in c.words[1:]):
+        return False, "coordination"  # اليرموك والحجر الأسود: two names, not one
+    if c.typ == "PER":
+        if c.source != "tagger":
+            return False, "person_needs_tagger"
+        if not all(_name_like(w, r) for w, r in zip(c.words, c.raw)):
+            return False, "not_name_like"
+        if c.known_as:
+            return False, "person_is_organisation_name"
+        if c.before or c.after or c.words[-1] in _P_CONNECTORS:
+            return False, "person_extent_unclear"
+        if any(w.startswith("ال") and _adjective_like(w) and _ant_freq(r) >= 100 for w, r in zip(c.words, c.raw)):
+            return False, "person_common_adjective"  # شون الإيجابي
+        if c.words[0].startswith("ال"):
+            return False, "person_starts_definite"  # الكاميروني إيتو: a nisba before the name
+        if c.words[0][:1] in "وف" and c.words[0] not in _first_names():
+            return False, "person_starts_with_conjunction"  # وأرين روبن
+        if len(c.words) >= 2:
+            if not c.evidence:
+                return False, "person_without_evidence"
+            return True, "person_multiword"
+        if c.cue != "title":
+            return False, "person_one_word_without_title"
+        return True, "person_after_title"
+    if c.typ == "ORG":
+        if c.source != "org_head":
+            return False, "org_needs_head"
+        ext, parts = c.words[1:], c.parts
+        if not ext or len(ext) != len(parts):
+            return False, "org_head_alone"
+        if c.known_as:
+            return False, "org_is_person_name"  # فريق صومايلا سيسي: the person's camp
+        if c.after:
+            return False, "org_extent_unclear"
+        if not all(p in ("gaz_loc", "nisba", "adj", "lil") or _name_like(w, r)
+                   for w, r, p in zip(ext, c.raw[1:], parts)):
+            return False, "not_name_like"
+        if c.head_definite:
+            if not all(p in ("adj", "nisba", "lil") for p in parts) or parts[0] == "lil":
+                return False, "org_definite_head_needs_adjectives"
+            if ext[0] in _O_GENERIC_ADJ:
+                return False, "org_generic_adjective"
+            if all(p == "nisba" for p in parts):
+                return False, "org_definite_head_nationality_only"  # الجيش الروسي: a description
+            return True, "org_definite_head_adjective"
+        if parts[0] in ("adj", "nisba", "lil"):
+            return False, "org_head_then_adjective"  # شركة الروسية, وكالة للأنباء: no genitive
+        if c.head in _O_WEAK and not any(p in ("propn", "gaz_loc") for p in parts) and not c.tagger:
+            return False, "org_weak_head_without_name"
+        if len(ext) == 1 and ext[0] in _O_GENERIC_COMPLEMENT:
+            return False, "org_generic_complement"
+        return True, "org_head_extent"
+    if c.typ == "LOC":
+        if c.source != "place_cue":
+            return False, "place_needs_cue"
+        if not all(_name_like(w, r) for w, r in zip(c.words, c.raw)):
+            return False, "not_name_like"
+        if c.before == "org_head":
+            return False, "place_in_organisation_name"
+        if c.words[-1] in _P_CONNECTORS or c.words[-1] in _P_PLACE_PREFIX or c.after:
+            return False, "place_extent_unclear"  # بلدة سانت | إيتيان, منطقة إيل دو | فرانس
+        if c.tagger:
+            return True, "place_after_cue_tagger"
+        if c.cue in _L_CUES_NEED_TAGGER:
+            return False, "place_cue_needs_tagger"
+        if len(c.words) == 1 and not c.words[0].startswith("ال") and c.rare:
+            return True, "place_after_cue_rare_word"
+        return False, "place_common_word"
+    return False, "type_not_added"
+
+
+# --------------------------------------------------------------------------- precise: tokens
+
+@dataclass(slots=True)
+class _Tok:
+    s: int
+    e: int
+    raw: str
+    n: str          # normalised
+    word: bool      # letters only
+    nl: bool        # a line break between the previous token and this one
+    gaz: int = -1   # index of the gazetteer mention overlapping the token, -1 if none
+
+
+@functools.lru_cache(maxsize=300_000)
+def _word_info(raw: str) -> tuple:
+    n = _nw(raw)
+    return n, bool(n) and n.isalpha()
+
+
+def _tokens(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[_Tok]:
+    toks = []
+    append = toks.append
+    prev_e = gi = 0
+    ng = len(gaz)
+    has_nl = "\n" in text
+    for s, e in (tagger.tokenize(text) if spans is None else spans):
+        raw = text[s:e]
+        n, word = _word_info(raw)
+        g = -1
+        if gi < ng:
+            while gi < ng and gaz[gi].end <= s:
+                gi += 1
+            if gi < ng and gaz[gi].start < e:
+                g = gi
+        append(_Tok(s, e, raw, n, word, has_nl and "\n" in text[prev_e:s], g))
+        prev_e = e
+    return toks
+
+
+class _CueWords:
+    """`n in _CUE_WORDS`: the word (a proclitic allowed) is an organisation head or a place
+    cue; cached per word."""
+
+    @staticmethod
+    @functools.lru_cache(maxsize=300_000)
+    def _check(n: str) -> bool:
+        return _reading_in(n, _O_HEADS) is not None or _reading_in(n, _L_CUES) is not None
+
+    def __contains__(self, n: str) -> bool:
+        return self._check(n)
+
+
+def _strip_conj(n: str) -> str:
+    """A definite word without a و/ف clitic (والروسي -> الروسي)."""
+    return n[1:] if n[:1] in "وف" and n[1:3] == "ال" else n
+
+
+def _title_before(toks: list[_Tok], i: int) -> bool:
+    """A person title or office ends right before token i: الرئيس X, الرئيس الروسي X,
+    رئيس الوزراء الهندي X, وزير خارجية تايوان X, المتحدث باسم الخارجية X."""
+    j = i
+    for _ in range(2):  # nationality / adjectives between the title and the name
+        if j - 1 >= 0 and toks[j - 1].word and not toks[j].nl and _adjective_like(_strip_conj(toks[j - 1].n)):
+            j -= 1
+    j -= 1
+    if j < 0 or not toks[j].word or toks[j + 1].nl:
+        return False
+    if _reading_in(toks[j].n, _P_TITLES):
+        return True
+    # construct: up to three complement words back to a title head (وزير الخارجية, المتحدث باسم
+    # الكرملين, رئيس بلدية باريس, نائبة حزب المحافظين)
+    k = j
+    for _ in range(3):
+        if k < 0 or not toks[k].word or toks[k + 1].nl:
+            return False
+        n = toks[k].n
+        if n in _P_STOP or _reading_in(n, _SURNAME_CONTEXT) or (n[:1] in "وفبل" and not n.startswith("ال")
+                                                             and _has_clitic(toks[k].raw)):
+            return False
+        k -= 1
+        if k >= 0 and toks[k].word and not toks[k + 1].nl and _reading_in(toks[k].n, _P_TITLE_HEADS):
+            return True
+    return False
+
+
+_P_PRONOUNS = _nset("هو هي")
+
+
+def _person_before(text: str, toks: list[_Tok], a: int, s: int) -> str:
+    """What right before a tagger person span (first token a, start s) makes its extent
+    doubtful (see :class:`Candidate`), or ""."""
+    if s > 0 and text[s - 1] in "-\u2010\u2011":
+        return "hyphen"
+    if toks[a].s < s and _nw(text[toks[a].s:s])[-1:] in ("ب", "ل", "ك"):
+        # the tagger cut ب/ل/ك off the first word: doubtful after punctuation or a title (a
+        # preposition rarely stands there: السفير ب|سام راضي), or when the whole word is itself
+        # a first name (بسام, لاري)
+        if a == 0 or not toks[a - 1].word or _reading_in(toks[a - 1].n, _P_TITLES) \
+                or toks[a].n in _person_first_words():
+            return "clitic_cut"
+    p = a - 1
+    if p >= 1 and not toks[p].word and toks[p].raw in _QUOTES and not toks[a].nl:
+        p -= 1  # صحيفة "ديارو دي إيبيزا": look past an opening quote for the noun
+    if p >= 0 and toks[p].word and not toks[p + 1].nl and _reading_in(toks[p].n, _U_THING):
+        return "thing_noun"
+    if a == 0 or not toks[a - 1].word or toks[a].nl or toks[a].s < s:
+        return ""
+    prev = toks[a - 1].n
+    if prev in _P_PLACE_PREFIX:
+        return "place_prefix"
+    if prev in _P_PRONOUNS and a >= 2 and toks[a - 2].word and _reading_in(toks[a - 2].n, _SURNAME_CONTEXT):
+        return "pronoun_after_verb"
+    if _first_name_word(prev):
+        return "first_name"  # فاليري | جيسكار ديستان, الوليد | بن طلال
+    if (toks[a - 1].gaz < 0 and not prev.startswith("ال") and _name_like(prev, toks[a - 1].raw)
+            and not _has_clitic(toks[a - 1].raw) and a >= 2 and toks[a - 2].word and not toks[a - 1].nl
+            and _reading_in(toks[a - 2].n, _P_TITLES)):
+        return "title_gap"  # المدرب ديدييه | ديشان: the name starts right after the title
+    return ""
+
+
+_P_NAMED = _nset("يدعى تدعى المدعو المدعوة اسمه اسمها إخراج تأليف بطولة بقيادة")
+# roles in construct right after a name (بوفون حارس يوفنتوس)
+_P_ROLE_HEADS = _nset("حارس لاعب مهاجم مدافع مدرب نجم قائد زوج زوجة ابن ابنة والد والدة شقيق شقيقة")
+_P_APPOSITION = _nset("الذي التي وهو وهي هو هي")
+# first names of other languages as Arabic news writes them (seeds/gazetteer/first_names.txt
+# holds mostly Arabic ones)
+_FOREIGN_FIRST_NAMES = _nset("""
+براين بريان
+جون جورج جيمس جوزيف ديفيد دافيد مايكل مايك روبرت ريتشارد تشارلز توماس توم بيتر بول باول مارك ماركو
+ماركوس ستيفن ستيف أندرو اندرو آندرو أندريه اندريه أندريا انطونيو أنطونيو أنطوان انطوان لويس لوي لويجي
+خوسيه خوان كارلوس كارل فرانك فرانسوا فرانسيس فرانشيسكو باتريك بيير جان جاك ماري ماريا ماريانو مارتن
+ميشال ميشيل ميخائيل سيرغي سيرجي سيرجيو سيرخيو نيكولا نيكولاس نيكولاي فلاديمير ديمتري دميتري أليكسي
+ألكسندر الكسندر أليكسندر يوري إيغور ايغور أوليغ يفغيني بوريس إيفان ايفان هنري هانز كلاوس إيمانويل
+ايمانويل إدوارد ادوارد فيليب فيليبي ليونيل كريستيانو كريستيان كريستوفر كريس هوغو رونالد جيري لاري
+هيلاري باراك دونالد نيكي سارة آنا إيما إليزابيث كاثرين جينيفر ستيفاني ديانا كيت تيريزا أنجيلا سيلفيو
+ماتيو أليساندرو دانيال دانييل صامويل إريك اريك ماثيو جوليان باولو بابلو رافائيل أوليفييه أوليفر
+ويليام وليام هاري جاستن جاك سيمون برنارد برنار ألفريد روبرتو ريكاردو فرناندو دييغو خافيير غابرييل
+""")
+
+
+@functools.lru_cache(maxsize=1)
+def _person_first_words() -> frozenset:
+    """First names: seeds/gazetteer/first_names.txt, the first words of the gazetteer's persons,
+    and common first names of other languages."""
+    import csv
+
+    out = set(_first_names()) | _FOREIGN_FIRST_NAMES
+    with open(entities.DEFAULT_PATH, encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["entity_type"] == "PER":
+                for name in [r["canonical_ar"], *(r.get("aliases") or "").split("|")]:
+                    words = _nw(name).split()
+                    if len(words) > 1 and words[0] not in _P_TITLES and words[0] not in _P_TITLE_HEADS:
+                        out.add(words[0])
+    return frozenset(out)
+
+
+def _first_name_word(n: str) -> bool:
+    """A normalised word that is a first name (with or without ال: الوليد), not a stop word or
+    title: a name right after it is probably longer than it looks."""
+    if not n or n in _P_STOP or n in _P_CONNECTORS or _reading_in(n, _U_TITLE_SPEECH):
+        return False
+    names = _person_first_words()
+    return n in names or (n.startswith("ال") and n[2:] in names)
+
+
+def _person_evidence(text: str, toks: list[_Tok], a: int, b: int, s: int, words: tuple) -> str:
+    """What, besides the tagger, says that tokens a..b-1 (starting at s) name a person
+    (see :class:`Candidate`), or ""."""
+    if words and words[0] in _person_first_words() and (words[0] not in _P_CONNECTORS or (
+            words[0] == "عبد" and len(words) >= 3)):  # عبد الحميد غل: a compound first name
+        return "first_name"
+    if _title_before(toks, a):
+        return "title"
+    p = a - 1
+    if p >= 0 and toks[p].word and not toks[a].nl and toks[a].s == s:
+        n = toks[p].n
+        if _reading_in(n, _U_SPEECH_NAMED):
+            return "speech"
+        m = _strip_conj(n)
+        if m in _modifiers() or (m.startswith("ال") and m.endswith(("ي", "يه")) and len(m) >= 6):
+            return "title"  # a nationality right before: والأوروغوياني إدينسون كافاني
+    if b < len(toks) and not toks[b].word and toks[b].raw in "،," and b + 1 < len(toks) and toks[b + 1].word:
+        n = toks[b + 1].n
+        if n in _P_APPOSITION or _reading_in(n, _U_TITLE_ANY):
+            return "apposition"
+    if b < len(toks) and toks[b].word and _reading_in(toks[b].n, _U_TITLE_ROLE) \
+            and not toks[b].nl:
+        return "apposition"  # جيانلويجي بوفون حارس يوفنتوس
+    if b + 1 < len(toks) and toks[b].raw == "(" and toks[b + 1].raw[:1].isdigit():
+        return "apposition"  # an age or a minute: ماتيو بوليتانو (25)
+    return ""
+
+
+def _person_after(text: str, toks: list[_Tok], b: int, e: int) -> str:
+    """What right after a tagger person span (token after it b, end e) makes its extent
+    doubtful, or ""."""
+    if e < len(text) and text[e] in "-\u2010\u2011":
+        return "hyphen"
+    if text[e:e + 2].lstrip().startswith("#"):
+        return "hashtag"  # الرئيس الفرنسي ايمانويل #ماكرون
+    if b >= len(toks) or not toks[b].word or toks[b].nl:
+        return ""
+    if toks[b].gaz >= 0:
+        return "nationality" if toks[b].n in _modifiers() and toks[b].n.startswith("ال") else ""
+    n, raw = toks[b].n, toks[b].raw
+    if not n.startswith("ال") and n[:1] not in "وفبل" and _name_like(n, raw) and (
+            _ant_freq(raw) < 5 or n in _first_names()):
+        return "name_word"  # السفير كمال حسن | علي: Arabic names chain first names
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _gaz_first_words() -> frozenset:
+    """First words of the gazetteer's multi-word names and aliases (normalised) that are not
+    words of their own in the gazetteer."""
+    import csv
+
+    firsts, singles = set(), set()
+    with open(entities.DEFAULT_PATH, encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            for name in [r["canonical_ar"], *(r.get("aliases") or "").split("|")]:
+                words = _nw(name).split()
+                if len(words) > 1:
+                    firsts.add(words[0])
+                elif words:
+                    singles.add(words[0])
+    return frozenset(firsts - singles)
+
+
+def org_extent(toks: list[_Tok], i: int, gaz: list[Mention], tagged: dict) -> tuple[int, tuple, str]:
+    """Extent of the organisation name whose head noun is token i: (index after its last
+    token, the kind of each extent word, what stopped it; see :class:`Candidate`).
+
+    After an indefinite head: one definite genitive (الخارجية) or unknown name words (هوفر,
+    نانيانغ: rare in ANT or inside a tagger span) or a gazetteer place (القاهرة), then
+    adjectives and gazetteer nisba forms (الروسية, الدولية, المتحدة) and one لل complement
+    after a name or an adjective (للتكنولوجيا). After a definite head (الجيش): adjectives
+    only. It stops at punctuation, a line break, a digit, a stop word, title or speech verb,
+    a word with a clitic, a second definite noun, another head noun, after 6 words."""
+    head_def = _readings(toks[i].n)[-1][1].startswith("ال") if _reading_in(toks[i].n, _O_DEF) else False
+    kinds: list[str] = []
+    state = "adj" if head_def else "start"
+    j = i + 1
+    n_tok = len(toks)
+    while j < n_tok and len(kinds) < 6:
+        t = toks[j]
+        if not t.word or t.nl:
+            break
+        n = t.n
+        if t.gaz >= 0:
+            m = gaz[t.gaz]
+            if m.start != t.s:  # a clitic before a gazetteer name: وروسيا, لروسيا
+                return j, tuple(kinds), "conj" if n[0] in "وف" else ""
+            if m.mention_kind == "name" and m.entity_type == "ORG":
+                return j, tuple(kinds), "org"
+            # a country name that is also its feminine nisba (السعودية) after a genitive is the adjective
+            # of a feminine head (وزارة الخارجية السعودية; not الاتحاد | السعودية)
+            as_nisba = m.mention_kind == "nisba" or (
+                state in ("def", "adj") and m.entity_type == "LOC" and n.startswith("ال") and n.endswith("يه")
+                and " " not in m.surface and _readings(toks[i].n)[-1][1].endswith("ه"))
+            if as_nisba and state != "start" or (
+                    m.mention_kind == "name" and m.entity_type == "LOC" and state == "start"):
+                k = j
+                while k < n_tok and toks[k].gaz == t.gaz:
+                    k += 1
+                kind = "nisba" if as_nisba else "gaz_loc"
+                kinds.extend([kind] * (k - j))
+                j = k
+                state = "adj" if kind == "nisba" else "place"  # then adjectives or a لل complement
+                continue
+            break
+        if n in _P_STOP or n in _P_TITLES or n in _P_TITLE_HEADS or _reading_in(n, _O_HEADS):
+            break
+        if n.startswith("ال"):
+            prev = toks[j - 1].n
+            plural_genitive = state == "def" and prev.endswith(("ين", "ون"))
+            if state == "start":
+                # right after an indefinite head a definite word is its genitive, whatever its
+                # shape: وزارة الخارجية, وزارة المالية
+                kinds.append("def")
+                state = "def"
+            elif state == "propn" and not _adjective_like(n) and (j - 1) not in tagged:
+                # an unknown word the tagger does not read as a name, followed by a definite
+                # noun, is a common noun in construct (لجنة تسعير المحروقات, شركة مصفاة
+                # البترول): the name is not where we are
+                return j, tuple(kinds), "construct"
+            elif _adjective_like(n) or (plural_genitive and n.endswith(prev[-2:])):
+                # an adjective; a plural one only after a plural genitive it agrees with
+                # (رابطة اللاعبين المحترفين, not أعضاء مجلس الشيوخ | الديمقراطيين)
+                if n.endswith(("يين", "يون")) and not plural_genitive:
+                    break
+                kinds.append("adj")
+                state = "adj"
+            else:
+                break
+            j += 1
+            continue
+        if n.startswith("لل") and len(n) > 4:
+            if state in ("adj", "propn", "place") and "lil" not in kinds:
+                kinds.append("lil")
+                state = "lil"
+                j += 1
+                continue
+            return j, tuple(kinds), "lil"
+        if n[:1] in "وف" and n[1:3] == "ال":
+            return j, tuple(kinds), "conj"
+        if kinds and n[:1] in "وف":  # معهد هاربين وجامعته: a second conjunct
+            return j, tuple(kinds), "conj"
+        if state in ("start", "propn") and n in _gaz_first_words():
+            # the first word of a known multi-word name the gazetteer did not match here: a
+            # misspelling or a missing space (وكالة أسوشيتد برسوقال); the extent is a guess
+            return j, tuple(kinds), "gaz_prefix"
+        if _name_like(n, t.raw) and not _has_clitic(t.raw) and (
+                (state == "start" and (j in tagged or _ant_freq(t.raw) < RARE_FREQ))
+                or (state == "propn" and j in tagged and tagged[j] is tagged.get(j - 1))):
+            # an unknown name word; a second one only inside the same tagger span (ليدز يونايتد)
+            kinds.append("propn")
+            state = "propn"
+            j += 1
+            continue
+        break
+    return j, tuple(kinds), ""
+
+
+# --------------------------------------------------------------------------- precise: events, buildings
+
+_E_WAR = _nset("حرب الحرب")
+_E_DRILL = _nset("مناورات تدريبات")
+_E_NAMED_WAR_ADJ = _nset("العالمية الباردة الأهلية")
+_E_ORDINALS = _nset("الأولى الثانية الثالثة الرابعة الخامسة الأول الثاني الثالث")
+_B_HEADS = _nset("كاتدرائية كنيسة مسجد جامع دير معبد قصر برج ملعب استاد مطار")
+_B_SAINTS = _nset("القديس القديسة السيدة")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d$")
+_THING_HEADS = _E_WAR | _E_DRILL | _B_HEADS
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
+
+
+def named_event_or_building(text: str, toks: list[_Tok], i: int, gaz: list[Mention]) -> tuple[int, int, str, str] | None:
+    """A named war, exercise or building whose head noun is token i: (first token, index
+    after the last, type, rule) or None. Rules, by shape:
+
+    - war (MISC): حرب + two or more nationality/adjective words with an ordinal at the end
+      or العالمية/الباردة/الأهلية among them (الحرب الصينية اليابانية الثانية, الحرب
+      الأهلية السورية); nationalities alone describe a war (الحرب الروسية الأوكرانية), they
+      do not name it.
+    - exercise (MISC): مناورات/تدريبات + a definite phrase of one to three words + a dash
+      + a year (مناورات التفاعل المشترك – 2022); the name is the phrase and the year.
+    - building (LOC): كاتدرائية/كنيسة/مسجد/جامع/قصر/برج/ملعب/استاد/مطار + an optional
+      saint (القديس, القديسة) + a name: a gazetteer name or a word rare in ANT
+      (كاتدرائية القديسة صوفيا; not the city Sofia). A bare genitive (مسجد القرية) is not a
+      name.
+    """
+    t = toks[i]
+    n_tok = len(toks)
+
+    def ok(k: int) -> bool:
+        return k < n_tok and toks[k].word and not toks[k].nl
+
+    if _reading_in(t.n, _E_WAR) is not None:
+        k = i + 1
+        mods = 0
+        while ok(k) and (_adjective_like(toks[k].n) or (toks[k].gaz >= 0 and gaz[toks[k].gaz].mention_kind == "nisba")) \
+                and toks[k].n not in _E_ORDINALS:
+            mods += 1
+            k += 1
+        named = any(toks[x].n in _E_NAMED_WAR_ADJ for x in range(i + 1, k))
+        if ok(k) and toks[k].n in _E_ORDINALS:
+            k += 1
+            mods += 1
+            named = True
+        if mods >= 2 and named:
+            return i, k, "MISC", "war"
+        return None
+    if _reading_in(t.n, _E_DRILL) is not None:
+        first = i + 1
+        if first < n_tok and not toks[first].word and all(ch in _QUOTES for ch in toks[first].raw):
+            first += 1  # مناورات "التفاعل المشترك – 2022"
+        k = first
+        while ok(k) and k - first < 3 and toks[k].n.startswith("ال"):
+            k += 1
+        y = k
+        while y < n_tok and not toks[y].word and all(ch in _DASHES for ch in toks[y].raw):
+            y += 1  # the dash may be a token of its own
+        if k == first or y >= n_tok or toks[k - 1].nl or toks[y].nl:
+            return None
+        between = text[toks[k - 1].e:toks[y].s].strip()
+        if between and all(ch in _DASHES for ch in between) and _YEAR_RE.match(toks[y].raw):
+            return first, y + 1, "MISC", "exercise"
+        return None
+    if _reading_in(t.n, _B_HEADS) is not None:
+        k = i + 1
+        if ok(k) and toks[k].n in _B_SAINTS:
+            k += 1
+        if not ok(k):
+            return None
+        if toks[k].gaz >= 0:
+            m = gaz[toks[k].gaz]
+            if m.mention_kind != "name" or m.start != toks[k].s:
+                return None
+            end = k
+            while end < n_tok and toks[end].gaz == toks[k].gaz:
+                end += 1
+            return i, end, "LOC", "building"
+        if _name_like(toks[k].n, toks[k].raw) and not toks[k].n.startswith("ال") and not _has_clitic(toks[k].raw) \
+                and not toks[k].n.endswith("يه") and _ant_freq(toks[k].raw) < RARE_FREQ:  # not كنيسة أرثوذكسية
+            return i, k + 1, "LOC", "building"
+    return None
+
+
+# --------------------------------------------------------------------------- precise: extraction
+
+def _span_start(tok: _Tok, prefix: str) -> int:
+    """Offset in the text after a token's normalised proclitic; for لل after its first ل
+    only, as the gazetteer does (للجيش -> لجيش): the span stays exact."""
+    if not prefix:
+        return tok.s
+    n_letters = len(prefix) - 1 if prefix.endswith("لل") else len(prefix)
+    return tok.s + _raw_offset(tok.raw, n_letters)
+
+
+def _canonical(words_raw: list[str], lam: bool) -> str:
+    name = _DIACRITICS_RE.sub("", " ".join(words_raw))
+    return "ا" + name if lam else name  # لجيش الروسي (span after the ل of لل) -> الجيش الروسي
+
+
+def _extract_precise(text: str, opt: dict) -> list[Mention]:
+    gaz = entities.extract_mentions(text)
+    token_spans = tagger.tokenize(text)
+    toks = _tokens(text, gaz, token_spans)
+    if not toks:
+        return list(gaz)
+    start_of = {t.s: k for k, t in enumerate(toks)}
+    end_of = {t.e: k for k, t in enumerate(toks)}
+    spans = []  # (start, end, type, first token, token after the last)
+    for s, e, typ in tagger.tag_text(text, stage2=False, spans=token_spans):
+        a = start_of.get(s)
+        if a is None:  # the tagger cut a proclitic off the first token
+            a = start_of.get(text.rfind(" ", 0, s) + 1) if text.rfind(" ", 0, s) >= -1 else None
+            if a is None or not (toks[a].s <= s < toks[a].e):
+                continue
+        b = end_of.get(e)
+        if b is not None:
+            spans.append((s, e, typ, a, b + 1))
+    tagged = {}
+    for sp in spans:
+        for k in range(sp[3], sp[4]):
+            tagged[k] = sp
+    gstarts = [m.start for m in gaz]
+
+    def overlaps(s: int, e: int) -> tuple:
+        lo = max(0, bisect.bisect_left(gstarts, s) - 1)
+        hi = bisect.bisect_left(gstarts, e)
+        return tuple(sorted({m.entity_type if m.mention_kind == "name" else "nisba"
+                             for m in gaz[lo:hi] if m.start < e and s < m.end}))
+
+    cands: list[tuple] = []  # (start, end, Candidate, canonical)
+
+    # 1. the tagger's persons
+    for s, e, typ, a, b in spans:
+        if typ != "PER" or not all(toks[k].word for k in range(a, b)):
+            continue
+        # a nationality the tagger took into the name (الموريتاني محمد سالم ولد مرزوك) is cut off
+        while b - a > 1 and toks[a].gaz >= 0 and gaz[toks[a].gaz].mention_kind == "nisba" \
+                and gaz[toks[a].gaz].end == toks[a].e:
+            a += 1
+            s = toks[a].s
+        # a preposition with a pronoun the tagger took into the name (وأكد لي حمد بن جاسم)
+        while b - a > 2 and toks[a].n in _P_PREP_PRONOUNS:
+            a += 1
+            s = toks[a].s
+        raw = [text[s:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
+        words = tuple(_nw(w) for w in raw)
+        cands.append((s, e, Candidate("PER", words, tuple(raw), "tagger",
+                                      cue="title" if _title_before(toks, a) else "", tagger=True,
+                                      evidence=_person_evidence(text, toks, a, b, s, words),
+                                      before=_person_before(text, toks, a, s), after=_person_after(text, toks, b, e),
+                                      overlaps=overlaps(s, e),
+                                      rare=all(_ant_freq(w) < RARE_FREQ for w in raw)), _canonical(raw, False)))
+
+    # a list of names (X، Y وZ): a name right after one with evidence with only و / ، between
+    # them, and every name of a list of three or more
+    runs: list[list[int]] = []
+    prev_end = -10
+    for k, (s, e, c, _) in enumerate(cands):
+        gap = text[prev_end:s] if prev_end >= 0 else "x"
+        if runs and len(gap) <= 3 and gap.replace("و", "").replace("،", "").replace(",", "").strip() == "":
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+        prev_end = e
+    for run in runs:
+        for pos, k in enumerate(run):
+            s, e, c, canonical = cands[k]
+            if not c.evidence and (len(run) >= 3 or (pos > 0 and cands[run[pos - 1]][2].evidence)):
+                cands[k] = (s, e, dataclasses.replace(c, evidence="list"), canonical)
+
+    # a person span that starts with another person's surname runs on past the name
+    lasts = {}
+    for s, e, c, _ in cands:
+        if len(c.words) >= 2:
+            lasts.setdefault(c.words[-1], set()).add(s)
+    for k, (s, e, c, canonical) in enumerate(cands):
+        if len(c.words) >= 2 and lasts.get(c.words[0], set()) - {s} and not c.after:
+            cands[k] = (s, e, dataclasses.replace(c, after="surname"), canonical)
+
+    # 2. organisation heads, 3. place cues
+    n_tok = len(toks)
+    for i, t in enumerate(toks):
+        if not t.word or t.gaz >= 0 or t.n not in _CUE_WORDS:
+            continue
+        r = _reading_in(t.n, _O_HEADS)
+        if r is not None:
+            pre, head = r
+            end_k, parts, after = org_extent(toks, i, gaz, tagged)
+            if parts and head == _CANAL and parts[0] == "gaz_loc":
+                continue  # قناة بنما, قناة السويس: a canal, the place name is what to keep
+            if parts:
+                s, e = _span_start(t, pre), toks[end_k - 1].e
+                raw = [text[s:t.e]] + [toks[k].raw for k in range(i + 1, end_k)]
+                words = (head,) + tuple(toks[k].n for k in range(i + 1, end_k))
+                sp = tagged.get(i)
+                agree = sp is not None and sp[2] == "ORG" and sp[3] == i and sp[4] == end_k
+                last = tagged.get(end_k - 1)
+                if not after and last is not None and last[4] > end_k and toks[end_k].word \
+                        and _name_like(toks[end_k].n, toks[end_k].raw) and not _has_clitic(toks[end_k].raw):
+                    after = "tagger_longer"
+                if not after and text[e:e + 1] in ("-", "\u2010", "\u2011") and text[e + 1:e + 2].isalpha():
+                    after = "hyphen"
+                cands.append((s, e, Candidate("ORG", words, tuple(raw), "org_head", head=head,
+                                              head_definite=head.startswith("ال"), parts=parts, after=after,
+                                              tagger=agree, overlaps=overlaps(s, e)),
+                              _canonical(raw, pre.endswith("لل"))))
+            continue
+        r = _reading_in(t.n, _L_CUES)
+        if r is not None:
+            j = i + 1
+            if j >= n_tok or not toks[j].word or toks[j].nl or toks[j].gaz >= 0:
+                continue
+            in_org = i > 0 and toks[i - 1].word and not t.nl and _reading_in(toks[i - 1].n, _O_HEADS) is not None
+            sp = tagged.get(j)
+            b, agree = (sp[4], True) if sp is not None and sp[3] == j and sp[4] - j <= 4 else (j + 1, False)
+            if not all(toks[k].word and not toks[k].nl for k in range(j, b)):
+                continue
+            raw = [toks[k].raw for k in range(j, b)]
+            words = tuple(toks[k].n for k in range(j, b))
+            s, e = toks[j].s, toks[b - 1].e
+            nxt = toks[b] if b < n_tok and toks[b].word and not toks[b].nl else None
+            # a definite word right after (not a nationality nor a stop word) may go on with the
+            # name: حي الحجر | الأسود, منطقة بعلبك | الهرمل
+            adj_after = nxt is not None and nxt.n.startswith("ال") and nxt.n not in _P_STOP \
+                and not (nxt.gaz >= 0 and nxt.n in _modifiers())
+            cands.append((s, e, Candidate("LOC", words, tuple(raw), "place_cue", cue=r[1], tagger=agree,
+                                          before="org_head" if in_org else "", after="adjective" if adj_after else "",
+                                          overlaps=overlaps(s, e),
+                                          rare=all(_ant_freq(w) < RARE_FREQ for w in raw)), _canonical(raw, False)))
+
+    # 4. named wars, exercises and buildings (:func:`named_event_or_building`)
+    things: list[tuple] = []
+    for i, t in enumerate(toks):
+        if t.word and _reading_in(t.n, _THING_HEADS) is not None:
+            found = named_event_or_building(text, toks, i, gaz)
+            if found:
+                a, b, typ, rule = found
+                pre = _reading_in(toks[a].n, _E_WAR | _B_HEADS)
+                s_ = _span_start(toks[a], pre[0]) if pre else toks[a].s
+                raw = [text[s_:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
+                things.append((s_, toks[b - 1].e, typ, rule, _canonical(raw, bool(pre) and pre[0].endswith("لل"))))
+
+    # the same words as a person (with a first name or a title before them) and as the name part of
+    # an organisation: a person's name wins (فريق صومايلا سيسي is his camp, زعيم المعارضة صومايلا
+    # سيسي the person); otherwise the organisation does (شركة كريمسون هيكساغون ... كريمسون هيكساغون)
+    strong_people = {c.words for _, _, c, _ in cands if c.typ == "PER" and c.evidence in ("first_name", "title")}
+    for k, (s, e, c, canonical) in enumerate(cands):
+        if c.typ == "ORG" and _org_name_part(c) in strong_people:
+            cands[k] = (s, e, dataclasses.replace(c, known_as="PER"), canonical)
+    org_names = {_org_name_part(c) for _, _, c, _ in cands if c.typ == "ORG" and decide(c)[0]} - {()}
+    for k, (s, e, c, canonical) in enumerate(cands):
+        if c.typ == "PER" and c.words in org_names:
+            cands[k] = (s, e, dataclasses.replace(c, known_as="ORG"), canonical)
+
+    # decide; place the accepted ones, longer first (an ORG replaces the gazetteer places and
+    # nisba forms it contains)
+    folds = _gaz_folds()
+    g = entities.load_gazetteer()
+    taken = bytearray(len(text) + 1)
+    for m in gaz:
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+    drop: set[int] = set()
+    adds: list[tuple[Mention, Candidate]] = []
+    for s, e, c, canonical in sorted(cands, key=lambda x: (x[0] - x[1], x[0])):
+        ok, rule = decide(c)
+        if not ok:
+            continue
+        lo = max(0, bisect.bisect_left(gstarts, s) - 1)
+        inside = [k for k in range(lo, bisect.bisect_left(gstarts, e)) if s <= gaz[k].start and gaz[k].end <= e]
+        free = bytearray(taken[s:e])
+        for k in inside:
+            free[gaz[k].start - s:gaz[k].end - s] = b"\x00" * (gaz[k].end - gaz[k].start)
+        if any(free):
+            continue
+        name = " ".join(c.words)
+        idx = folds.get(fold(name))
+        if idx is not None:
+            ent = g.entities[idx]
+            eid, typ, canonical = ent.entity_id, ent.entity_type, ent.canonical_name
+        else:
+            eid, typ = auto_id(c.typ, name), c.typ
+        drop.update(inside)
+        adds.append((Mention(s, e, text[s:e], eid, typ, canonical, "rule_" + rule, "name"), c))
+        taken[s:e] = b"\x01" * (e - s)
+    thing_adds: list[Mention] = []
+    for s, e, typ, rule, canonical in things:
+        lo = max(0, bisect.bisect_left(gstarts, s) - 1)
+        inside = [k for k in range(lo, bisect.bisect_left(gstarts, e)) if s <= gaz[k].start and gaz[k].end <= e]
+        free = bytearray(taken[s:e])
+        for k in inside:
+            free[gaz[k].start - s:gaz[k].end - s] = b"\x00" * (gaz[k].end - gaz[k].start)
+        if any(free):
+            continue
+        drop.update(inside)  # the building's saint or city is part of its name, not a mention
+        eid = auto_id(typ, _nw(text[s:e]))
+        chosen_thing = Mention(s, e, text[s:e], eid, typ, canonical, "rule_" + rule, "name")
+        thing_adds.append(chosen_thing)
+        taken[s:e] = b"\x01" * (e - s)
+    chosen = [m for k, m in enumerate(gaz) if k not in drop] + [m for m, _ in adds] + thing_adds
+    if opt.get("doc_consistency", True) and adds:
+        chosen += _precise_document_pass(text, toks, adds, taken, tagged)
+    chosen.sort(key=lambda m: (m.start, m.end))
+    out: list[Mention] = []
+    for m in chosen:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+_SURNAME_CONTEXT = _nset("""
+قال قالت أضاف أضافت أكد أكدت أوضح أوضحت صرح صرحت أشار أشارت تابع ذكر ذكرت أعلن أعلنت اعتبر رأى يرى
+نفى دعا وفق وفقا حسب بحسب يقول يضيف يؤكد يوضح السيد السيدة
+""")
+
+
+def _org_name_part(c: Candidate) -> tuple:
+    """The proper-name words of an organisation candidate whose extent is only name words
+    (شركة كريمسون هيكساغون -> كريمسون هيكساغون), else ()."""
+    if c.typ != "ORG" or not c.parts or any(p != "propn" for p in c.parts):
+        return ()
+    return tuple(c.words[1:])
+
+
+def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention, Candidate]], taken: bytearray,
+                           tagged: dict) -> list[Mention]:
+    """The accepted additions again, elsewhere in the same text: the same words (a proclitic
+    allowed on the first; a one-word name only when it is rare in ANT and not definite);
+    an organisation's name words without the head noun (كريمسون هيكساغون after شركة
+    كريمسون هيكساغون); and a bare surname of a person accepted in full earlier, unless two
+    such persons share it, when it is rare in ANT, or follows a speech verb / وفق / حسب /
+    السيد, or the tagger reads a person there."""
+    by_first: dict[str, list] = {}
+    surnames: dict[str, list] = {}
+    for m, c in adds:
+        for words in (c.words, _org_name_part(c)):
+            if words and (len(words) > 1 or not (words[0].startswith("ال") or
+                                                 _ant_freq(c.raw[-1] if words is not c.words else m.surface)
+                                                 >= RARE_FREQ)):
+                by_first.setdefault(words[0], []).append((words, m))
+        words = c.words
+        if m.entity_type == "PER" and len(words) >= 3 and words[-2] in _P_CONNECTORS:
+            # عايد أبو قطيش -> أبو قطيش, لويجي دي بياجيو -> دي بياجيو: the surname keeps its connector
+            by_first.setdefault(words[-2], []).append((words[-2:], m))
+        elif m.entity_type == "PER" and len(words) >= 2:
+            last = words[-1]
+            if len(last) >= 3 and last not in entities._NOT_SURNAMES and not last.startswith("ال"):
+                ids = surnames.setdefault(last, [])
+                if all(x.entity_id != m.entity_id for x in ids):
+                    ids.append(m)
+    if not by_first and not surnames:
+        return []
+    for v in by_first.values():
+        v.sort(key=lambda x: -len(x[0]))
+    out: list[Mention] = []
+    n_tok = len(toks)
+    keys = set(by_first) | set(surnames)
+    for i, t in enumerate(toks):
+        if not t.word or taken[t.s]:
+            continue
+        readings = _readings(t.n)
+        if not any(r in keys for _, r in readings):
+            continue
+        for pre, rest in readings:
+            hit = None
+            sp = tagged.get(i)
+            for words, m in by_first.get(rest, ()):
+                L = len(words)
+                if i + L <= n_tok and all(toks[i + k].word and not toks[i + k].nl and toks[i + k].n == words[k]
+                                          for k in range(1, L)):
+                    prev = toks[i - 1].n if i > 0 and toks[i - 1].word and not t.nl else ""
+                    longer = m.entity_type == "PER" and _first_name_word(prev)
+                    # the tagger reads no other type there, and no first name before makes it a longer name
+                    # (الوليد | بن طلال)
+                    if (sp is None or sp[2] == m.entity_type or L > 1) and not longer:
+                        hit = (L, m, "doc_consistency")
+                    break
+            if hit is None and len(surnames.get(rest, ())) == 1 and surnames[rest][0].start < t.s:
+                prev = toks[i - 1].n if i > 0 and toks[i - 1].word else ""
+                rare = _ant_freq(t.raw[_span_start(t, pre) - t.s:]) < RARE_FREQ
+                if prev not in _P_CONNECTORS and not _first_name_word(prev) and (
+                        rare or _reading_in(prev, _SURNAME_CONTEXT) or (sp and sp[2] == "PER")):
+                    hit = (1, surnames[rest][0], "surname")
+            if hit:
+                L, m, method = hit
+                s, e = _span_start(t, pre), toks[i + L - 1].e
+                if s < e and not any(taken[s:e]):
+                    out.append(Mention(s, e, text[s:e], m.entity_id, m.entity_type, m.canonical, method, "name"))
+                    taken[s:e] = b"\x01" * (e - s)
+                break
+    return out
+
+
+def extract_precise(text: str) -> list[Mention]:
+    """The precise mode (what the pipeline uses): every gazetteer mention plus the names
+    :func:`decide` accepts (see the precise-mode notes above)."""
+    return extract(text, PRECISE_OPTIONS)
+
+
+
+# unions used on every token (built once)
+_CUE_WORDS = _CueWords()
+_U_THING = _P_THING_NOUNS | _O_HEADS | _L_CUES
+_U_TITLE_SPEECH = _P_TITLES | _SURNAME_CONTEXT
+_U_SPEECH_NAMED = _SURNAME_CONTEXT | _P_NAMED
+_U_TITLE_ANY = _P_TITLES | _P_TITLE_HEADS
+_U_TITLE_ROLE = _P_TITLE_HEADS | _P_TITLES | _P_ROLE_HEADS

@@ -238,6 +238,11 @@ def main(argv=None) -> None:
     ap.add_argument("--system", choices=("tagger", "combined"), default="tagger",
                     help="tagger: flows.tagger.tag_text; combined: flows.ner_combined.extract")
     args = ap.parse_args(argv)
+    from flows import seed_eval
+
+    for name in seed_eval.EXTRACTORS:
+        print(seed_eval.format_report(seed_eval.evaluate(name)))
+        print()
     if not os.path.exists(ANERCORP_TEST):
         raise SystemExit(f"missing {ANERCORP_TEST}")
     _, dev = split_train_dev(read_conll(ANERCORP_TRAIN))

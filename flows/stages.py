@@ -7,11 +7,12 @@ functions in Prefect tasks; tests call them directly.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flows import clean, dedupe, entities, normalize
+from flows import clean, dedupe, entities, ner_combined, normalize
 from flows.ingest import Duplicate, RawArticle, Rejected
 from flows.quality import GateOutcome
 
@@ -172,21 +173,31 @@ def mark_near_duplicates(articles: list[dict], index, story_of: dict[str, str]) 
 
 # --------------------------------------------------------------------------- entities
 
-def extract_entities(articles: list[dict], run_id: str) -> tuple[list[dict], dict[str, dict]]:
-    """Mention rows for the batch and the entities they point to (entity_id -> row)."""
+def extract_entities(articles: list[dict], run_id: str, extract=None) -> tuple[list[dict], dict[str, dict]]:
+    """Mention rows for the batch and the entities they point to (entity_id -> row).
+
+    `extract` (text -> mentions) defaults to the precise extractor of `flows.ner_combined`:
+    every gazetteer mention plus the names the gazetteer does not know that its rules accept
+    (ids `<type>:auto:<fold>`). An auto entity's canonical name is its most frequent full
+    name in the batch (the first one on a tie): a bare surname never names it.
+    """
+    extract = extract or ner_combined.extract_precise
     catalogue = {e.entity_id: e for e in entities.known_entities()}
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
+    auto_names: dict[str, Counter] = {}
     for a in articles:
-        for m in entities.extract_mentions(a["body_clean"]):
+        for m in extract(a["body_clean"]):
             mention_rows.append({
                 "mention_key": f"{a['article_id']}:{m.start}:{m.end}",
                 "article_id": a["article_id"], "entity_id": m.entity_id, "surface": m.surface,
                 "char_start": m.start, "char_end": m.end, "entity_type": m.entity_type, "method": m.method,
                 "mention_kind": m.mention_kind, "run_id": run_id,
             })
+            known = catalogue.get(m.entity_id)
+            if known is None:
+                auto_names.setdefault(m.entity_id, Counter())[m.canonical] += 1
             if m.entity_id not in entity_rows:
-                known = catalogue.get(m.entity_id)
                 entity_rows[m.entity_id] = {
                     "entity_id": m.entity_id,
                     "canonical_name": known.canonical_name if known else m.canonical,
@@ -196,6 +207,8 @@ def extract_entities(articles: list[dict], run_id: str) -> tuple[list[dict], dic
                     "source": known.source if known else m.method,
                     "first_run_id": run_id,
                 }
+    for entity_id, names in auto_names.items():
+        entity_rows[entity_id]["canonical_name"] = names.most_common(1)[0][0]
     return mention_rows, entity_rows
 
 

@@ -476,7 +476,9 @@ class CRFModel:
         self._type_cache: dict[str, np.ndarray] = {}
         self._attr_cache: dict[tuple, np.ndarray | None] = {}
         self._zero = np.zeros(len(LABELS))
-        self._feat_rows: dict[str, tuple] = {}
+        self._feat_block_id: dict[tuple, int] = {}
+        self._blocks = np.zeros((1024, len(OFFSETS), len(LABELS)))  # row 0: unused
+        self._blocks_n = 1
         self._vid: dict[str, int] = {}
         self._V = np.zeros((0, len(OFFSETS), len(LABELS)))
         self._Vn = 0
@@ -488,28 +490,50 @@ class CRFModel:
         if v is None:
             if len(self._type_cache) > 300_000:
                 self._type_cache.clear()
-            v = np.zeros((len(OFFSETS), len(LABELS)))
-            rows: list[int] = []
-            ks: list[int] = []
-            # the attributes of type_attrs(word), looked up per base feature: "d:f" for f in
-            # f0 (d = 0), ctx (d = +-1), ctx2 (d = +-2)
+            # the attributes of type_attrs(word): "d:f" for f in f0 (d = 0), ctx (d = +-1),
+            # ctx2 (d = +-2). Each (feature, group) has one precomputed (offsets, labels)
+            # block, so a new word type costs a few dict lookups and one sum.
             f0, ctx, ctx2 = base_features(word, self.res)
-            frows = self._feat_rows
-            idx = self.index
-            for k, d in enumerate(OFFSETS):
-                src = f0 if d == 0 else (ctx if abs(d) == 1 else ctx2)
+            ids = []
+            get = self._feat_block_id.get
+            for group, src in enumerate((f0, ctx, ctx2)):
                 for f in src:
-                    fr = frows.get(f)
-                    if fr is None:
-                        fr = frows[f] = tuple(idx.get(f"{dd}:{f}") for dd in OFFSETS)
-                    r = fr[k]
-                    if r is not None:
-                        rows.append(r)
-                        ks.append(k)
-            if rows:
-                np.add.at(v, ks, self.W[rows])
+                    b = get((group, f))
+                    if b is None:
+                        b = self._new_feat_block(group, f)
+                    if b:
+                        ids.append(b)
+            v = self._blocks[ids].sum(0) if ids else np.zeros((len(OFFSETS), len(LABELS)))
             self._type_cache[word] = v
         return v
+
+    def _new_feat_block(self, group: int, f: str) -> int:
+        """Id of the block of feature f seen at offsets of `group` (0: d = 0, 1: d = +-1,
+        2: d = +-2); 0 when the model has no weight for it there."""
+        block = np.zeros((len(OFFSETS), len(LABELS)))
+        hit = False
+        for k, d in enumerate(OFFSETS):
+            if abs(d) != group:
+                continue
+            r = self.index.get(f"{d}:{f}")
+            if r is not None:
+                block[k] = self.W[r]
+                hit = True
+        if not hit:
+            self._feat_block_id[(group, f)] = 0
+            return 0
+        if len(self._feat_block_id) > 2_000_000:  # unbounded vocabularies: start over
+            self._feat_block_id.clear()
+            self._blocks_n = 1
+        b = self._blocks_n
+        if b >= self._blocks.shape[0]:
+            grown = np.zeros((2 * b, len(OFFSETS), len(LABELS)))
+            grown[:b] = self._blocks
+            self._blocks = grown
+        self._blocks[b] = block
+        self._blocks_n = b + 1
+        self._feat_block_id[(group, f)] = b
+        return b
 
     def attr_vec(self, attrs: list[str]) -> np.ndarray | None:
         key = tuple(attrs)
@@ -793,16 +817,24 @@ def tag_tokens(tokens: list[str]) -> list[str]:
     return tag_sentences([list(tokens)])[0]
 
 
-def tag_text(text: str, stage2: bool = True) -> list[tuple[int, int, str]]:
+def tag_text(text: str, stage2: bool = True, spans: list[tuple[int, int]] | None = None
+             ) -> list[tuple[int, int, str]]:
     """Entity spans (start, end, type) with char offsets into ``text``.
     ``stage2=False`` skips the document-level second stage (faster; used by
-    :mod:`flows.ner_combined`, which has its own document pass)."""
-    spans = tokenize(text)
+    :mod:`flows.ner_combined`, which has its own document pass). ``spans``: the
+    text's :func:`tokenize`, when the caller has it already."""
+    if spans is None:
+        spans = tokenize(text)
     if not spans:
         return []
     sent_idx = _sentences(text, spans)
     sents = [[text[spans[i][0]: spans[i][1]] for i in s] for s in sent_idx]
     labels = tag_sentences(sents, stage2=stage2)
+    return _spans_of(text, spans, sent_idx, sents, labels)
+
+
+def _spans_of(text: str, spans, sent_idx, sents, labels) -> list[tuple[int, int, str]]:
+    """Character spans of the BIO labels of a text's sentences (a proclitic cut off)."""
     out = []
     for idxs, toks, labs in zip(sent_idx, sents, labels):
         ents = []

@@ -40,3 +40,21 @@ def test_sql_prints_a_table_and_reports_errors(tmp_path, capsys):
     assert cli.main(["sql", "--warehouse", str(wh), "SELECT nope FROM t"]) == 1
     assert "SQL error" in capsys.readouterr().err
     assert cli.main(["sql", "--warehouse", str(tmp_path / "missing.duckdb"), "SELECT 1"]) == 2
+
+
+UNLISTED = "وقال الباحث سمير رمزي إن وزارة الزراعة الموريتانية أعلنت أمس خطة جديدة، وأضاف رمزي أن الخطة جاهزة."
+
+
+def test_extract_adds_unlisted_names_with_auto_ids(monkeypatch, capsys):
+    records = _extract(monkeypatch, capsys, [], stdin=UNLISTED)
+    for r in records:
+        assert set(r) == {"start", "end", "surface", "type", "entity_id", "canonical"}
+        assert UNLISTED[r["start"]:r["end"]] == r["surface"]
+    got = {(r["surface"], r["type"], r["entity_id"].split(":")[1]) for r in records}
+    assert ("سمير رمزي", "PER", "auto") in got and ("رمزي", "PER", "auto") in got
+    assert ("وزارة الزراعة الموريتانية", "ORG", "auto") in got
+    person = [r for r in records if r["type"] == "PER"]
+    assert len({r["entity_id"] for r in person}) == 1 and {r["canonical"] for r in person} == {"سمير رمزي"}
+    # --gazetteer-only: the gazetteer's names alone
+    assert not any(":auto:" in r["entity_id"] for r in _extract(monkeypatch, capsys, ["--gazetteer-only"],
+                                                                 stdin=UNLISTED))

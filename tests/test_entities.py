@@ -241,3 +241,10 @@ def test_club_is_not_its_city_but_the_city_still_is():
 def test_south_african_nisba_is_not_african():
     ms = [(m.surface, m.entity_id, m.mention_kind) for m in extract_mentions("مقابل الراند الجنوب أفريقي")]
     assert ms == [("الجنوب أفريقي", "loc:country:za", "nisba")]
+
+
+def test_place_name_inside_an_idiom_is_not_the_place():
+    from flows.entities import extract_mentions
+
+    assert not extract_mentions("اقتربت القوات من مسقط رأس زعيم التمرد")
+    assert [m.entity_id for m in extract_mentions("وصل الوزير إلى مسقط أمس")] == ["loc:city:muscat"]

@@ -144,3 +144,37 @@ def test_every_query_in_the_readme_runs(first_run, capsys):
     for argv in commands:
         assert cli.main(["sql", "--warehouse", str(wh), *argv]) == 0, (argv, capsys.readouterr().err)
         assert "row" in capsys.readouterr().out
+
+
+CORE = {"per:xi_jinping": "شي جين بينغ", "per:vladimir_putin": "فلاديمير بوتين", "loc:country:ru": "روسيا",
+        "loc:country:cn": "الصين", "loc:city:beijing": "بكين", "loc:city:moscow": "موسكو"}
+
+
+def test_core_entities_are_one_entity_each_in_all_five_seeds(first_run):
+    from flows.ner_combined import fold
+
+    wh, _ = first_run
+    rows = _query(wh, "SELECT entity_id, canonical_name, article_count FROM entity_summary")
+    by_id = {eid: (name, n) for eid, name, n in rows}
+    for eid in CORE:
+        assert by_id[eid][1] == 5, (eid, by_id.get(eid))
+    # no second entity (an auto id, another spelling) for any of them
+    core_folds = {fold(name) for name in CORE.values()} | {fold(by_id[e][0]) for e in CORE}
+    twins = [(eid, name) for eid, (name, _) in by_id.items() if eid not in CORE and fold(name) in core_folds]
+    assert twins == []
+
+
+def test_unlisted_names_are_entities_with_a_canonical_name(first_run):
+    wh, _ = first_run
+    autos = _query(wh, "SELECT entity_id, canonical_name, entity_type FROM entities WHERE entity_id LIKE '%:auto:%'")
+    assert autos, "the precise extractor adds names the gazetteer does not know"
+    assert all(name and typ in ("PER", "LOC", "ORG", "MISC") and eid.startswith(typ.lower() + ":auto:")
+               for eid, name, typ in autos)
+    names = {name for _, name, _ in autos}
+    assert {"سمير رمزي", "جوزيف دوريجيان", "معهد هاربين للتكنولوجيا"} <= names
+    # a bare surname never names the entity (the canonical name is the full one)
+    assert "رمزي" not in names
+    # every mention points to an entity row, and auto entities show up in the models
+    assert _query(wh, "SELECT count(*) FROM mentions m LEFT JOIN entities e USING (entity_id) "
+                      "WHERE e.entity_id IS NULL") == [(0,)]
+    assert _query(wh, "SELECT count(*) FROM entity_summary WHERE entity_id LIKE '%:auto:%'")[0][0] == len(autos)
