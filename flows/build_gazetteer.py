@@ -448,13 +448,13 @@ def load_overrides(path: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
-_MIDWORD_ALEF_MAQSURA = re.compile("ى(?=[ء-ي])")
+_MIDWORD_ALEF_MAQSURA = re.compile("ى(?=[ء-ي])|(?:^|(?<=\\s))ئ")
 
 
 def arabic_spelling(name: str) -> bool:
     """False for names written in another script's use of Arabic letters:
-    ى inside a word (Uyghur-style ئىسلامئاباد, تاللىن in GeoNames); in Arabic
-    ى only ends a word."""
+    ى inside a word or ئ opening one (Uyghur-style ئىسلامئاباد, تاللىن, ئاممان in
+    GeoNames); in Arabic ى only ends a word and no word starts with ئ."""
     return not _MIDWORD_ALEF_MAQSURA.search(name)
 
 

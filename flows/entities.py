@@ -274,6 +274,41 @@ def _idiom_follows(norm: str, key: str, end: int) -> bool:
     return m is not None and m.group() in nxt
 
 
+# One spelling, two places: which one an article means is read from its other words.
+# key -> ((entity id, cue words), ...); the first entity is the default on a tie.
+_SHARED_NAMES = {
+    normalize("عمان"): (
+        ("loc:country:om", "سلطنة مسقط العماني العمانية العمانيون العمانيين السلطان قابوس"),
+        ("loc:city:amman", "الأردن الأردني الأردنية الأردنيون الأردنيين الأردنيه بالأردن والأردن"),
+    ),
+}
+
+
+def _shared_name_readings(norm: str, g: Gazetteer) -> dict:
+    """(default entity index, key) -> the entity index the article's cue words point to, for
+    the keys of _SHARED_NAMES that occur in `norm` (عمان: Oman, or Amman in an article
+    about Jordan: "العاصمة الأردنية عمان")."""
+    out = {}
+    for key, readings in _SHARED_NAMES.items():
+        if key not in norm:
+            continue
+        ids = _entity_index(g)
+        counts = []
+        for eid, cues in readings:
+            words = {normalize(w) for w in cues.split()}
+            counts.append(sum(1 for m in _WORD_RE.finditer(norm) if m.group() in words))
+        best = max(range(len(readings)), key=lambda i: (counts[i], -i))
+        default, chosen = ids.get(readings[0][0]), ids.get(readings[best][0])
+        if best and default is not None and chosen is not None:
+            out[(default, key)] = chosen
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _entity_index(g: Gazetteer) -> dict:
+    return {e.entity_id: i for i, e in enumerate(g.entities)}
+
+
 def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
     """Gazetteer mentions in `text`, sorted by start, non-overlapping (see the module doc)."""
     g = gazetteer or load_gazetteer()
@@ -351,7 +386,10 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
                     break
 
     out = []
+    reading = _shared_name_readings(norm, g)
     for start, end, idx, kind, method in sorted(chosen):
+        if kind == _NAME and reading:
+            idx = reading.get((idx, norm[start:end]), idx)
         e = g.infos[idx].entity
         o_start, o_end = offs[start], offs[end - 1] + 1
         out.append(Mention(o_start, o_end, text[o_start:o_end], e.entity_id, e.entity_type, e.canonical_name,

@@ -1324,8 +1324,47 @@ def _canonical(words_raw: list[str], lam: bool) -> str:
     return "ا" + name if lam else name  # لجيش الروسي (span after the ل of لل) -> الجيش الروسي
 
 
+_CLUB_CUES = _nset("""
+مدرب لاعب لاعبو لاعبي مهاجم مدافع حارس جماهير جمهور مشجعي مشجعو نادي فريق إدارة
+""")
+_CLUB_SUFFIXES = _nset("يونايتد سيتي هوتسبير ألبيون وندررز روفرز أتلتيك")
+_PREV_WORD_RE = re.compile(r"(\w+)\s+$")
+_NEXT_WORD_RE = re.compile(r"\s+(\w+)")
+
+
+def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
+    """A city the gazetteer found that names a football club where it stands: right after a
+    club word (مدرب نيوكاسل, لاعب برشلونة, جماهير ليون) or with a club suffix after it
+    (نيوكاسل يونايتد, ليستر سيتي: the suffix joins the name). Such a mention becomes an
+    ORG (the club's id when the gazetteer knows the club, else an auto id); elsewhere the
+    same city stays a place."""
+    folds = _gaz_folds()
+    g = entities.load_gazetteer()
+    out = []
+    for m in gaz:
+        if m.mention_kind != "name" or not m.entity_id.startswith("loc:city:"):
+            out.append(m)
+            continue
+        nxt = _NEXT_WORD_RE.match(text, m.end)
+        suffix = nxt is not None and _nw(nxt.group(1)) in _CLUB_SUFFIXES
+        prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
+        cue = prev is not None and _reading_in(_nw(prev.group(1)), _CLUB_CUES) is not None
+        if not (suffix or cue):
+            out.append(m)
+            continue
+        end = nxt.end() if suffix else m.end
+        name = text[m.start:end]
+        idx = folds.get(fold(name))
+        if idx is not None and g.entities[idx].entity_type == "ORG":
+            ent = g.entities[idx]
+            out.append(Mention(m.start, end, name, ent.entity_id, "ORG", ent.canonical_name, "rule_club", "name"))
+        else:
+            out.append(Mention(m.start, end, name, auto_id("ORG", _nw(name)), "ORG", name, "rule_club", "name"))
+    return out
+
+
 def _extract_precise(text: str, opt: dict) -> list[Mention]:
-    gaz = entities.extract_mentions(text)
+    gaz = clubs_by_context(text, entities.extract_mentions(text))
     token_spans = tagger.tokenize(text)
     toks = _tokens(text, gaz, token_spans)
     if not toks:

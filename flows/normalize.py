@@ -59,6 +59,7 @@ _REPLACED = {
     **{chr(0x0660 + i): str(i) for i in range(10)},  # Eastern Arabic digits
     **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
     **{s: " " for s in ("\u00a0", "\u2007", "\u202f", "\u205f", "\u3000", *map(chr, range(0x2000, 0x200B)))},
+    "_": " ",  # hashtags join words with it: #عبدالعزيز_السكيرين, #دونالد_ترامب
 }
 
 

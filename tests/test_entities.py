@@ -248,3 +248,13 @@ def test_place_name_inside_an_idiom_is_not_the_place():
 
     assert not extract_mentions("اقتربت القوات من مسقط رأس زعيم التمرد")
     assert [m.entity_id for m in extract_mentions("وصل الوزير إلى مسقط أمس")] == ["loc:city:muscat"]
+
+
+def test_shared_spelling_is_read_from_the_article():
+    from flows.entities import extract_mentions
+
+    jordan = "انفجار غرب العاصمة عمان. وقال الأمن العام الأردني إن التحقيق مستمر."
+    oman = "وصل الوزير إلى عمان ثم غادر إلى مسقط."
+    assert extract_mentions(jordan)[0].entity_id == "loc:city:amman"
+    assert extract_mentions(oman)[0].entity_id == "loc:country:om"
+    assert extract_mentions("وقعت عمان اتفاقية.")[0].entity_id == "loc:country:om"  # no cue: the default

@@ -372,3 +372,19 @@ def test_preposition_with_pronoun_is_cut_from_a_person(monkeypatch):
     surfaces = [m.surface for m in C.extract_precise(text) if m.entity_type == "PER"]
     assert "لي حمد بن جاسم" not in surfaces
     assert "حمد بن جاسم" in surfaces
+
+
+def test_city_names_a_club_only_where_it_stands():
+    text = "قال مدرب نيوكاسل يونايتد إن الفريق جاهز. وأعلن لاعب ليون انتقاله. ووصل الرئيس إلى ليون أمس."
+    got = [(m.surface, m.entity_type, m.method) for m in C.extract_precise(text)]
+    assert ("نيوكاسل يونايتد", "ORG", "rule_club") in got
+    assert ("ليون", "ORG", "rule_club") in got
+    assert ("ليون", "LOC", "gazetteer") in got  # the same city, as a place
+
+
+def test_clubs_by_context_leaves_other_places_alone():
+    from flows import entities
+
+    text = "وصل الوزير إلى القاهرة ثم إلى مدينة ليون."
+    gaz = entities.extract_mentions(text)
+    assert C.clubs_by_context(text, gaz) == gaz

@@ -73,3 +73,13 @@ def test_offsets_fast_path_matches_char_by_char_definition():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert N.normalize_with_offsets(text) == one_char_at_a_time(text), text
+
+
+def test_hashtag_underscore_separates_words():
+    from flows.entities import extract_mentions
+    from flows.normalize import normalize
+
+    assert normalize("#دونالد_ترامب") == "#دونالد ترامب"
+    text = "يعد #دونالد_ترامب أكثر الرؤساء ظهورا."
+    (m,) = extract_mentions(text)
+    assert m.entity_id == "per:donald_trump" and text[m.start:m.end] == "دونالد_ترامب"
