@@ -388,3 +388,11 @@ def test_clubs_by_context_leaves_other_places_alone():
     text = "وصل الوزير إلى القاهرة ثم إلى مدينة ليون."
     gaz = entities.extract_mentions(text)
     assert C.clubs_by_context(text, gaz) == gaz
+
+
+def test_team_nicknames_and_a_players_team():
+    text = "ليخسر أمام يوتا جاز في الدوري. واتسع الفارق لفريق هاردن، قبل أن يحقق فوزه. وسجل جيمس هاردن 18 نقطة."
+    got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
+    assert ("يوتا جاز", "ORG") in got
+    assert not any(t == "ORG" and "هاردن" in s for s, t in got)  # his team, not an organisation
+    assert C._club_suffix("هوكس") and not C._club_suffix("الناس") and not C._club_suffix("رئيس")
