@@ -111,7 +111,7 @@ _ORG_HEADS = frozenset(entities.normalize(w) for w in """
 """.split())
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _strip_clitic_norm(w: str) -> str:
     """Normalized word without و/ف/ب/ل/ك proclitics (لل -> ال)."""
     pre, st = tagger.strip_clitics(w)
@@ -622,13 +622,13 @@ _QUOTES = frozenset('"\'«»“”„‘’')
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "نا", "كم")
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _nw(word: str) -> str:
     """Matching form of a word (flows.normalize: ة -> ه, ى -> ي, alef forms, marks dropped)."""
     return entities.normalize(word)
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _readings(n: str) -> tuple:
     """(proclitic, rest) readings of a normalised word: itself, without و/ف, without
     ب/ل/ك after that, and لل + x read as ال + x."""
@@ -645,7 +645,7 @@ def _readings(n: str) -> tuple:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=500_000)
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _reading_in(n: str, words: frozenset):
     """The first (proclitic, rest) reading of n whose rest is in words, else None."""
     for p, r in _readings(n):
@@ -910,7 +910,7 @@ class _Tok:
     gaz: int = -1   # index of the gazetteer mention overlapping the token, -1 if none
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _word_info(raw: str) -> tuple:
     n = _nw(raw)
     return n, bool(n) and n.isalpha()
@@ -941,7 +941,7 @@ class _CueWords:
     cue; cached per word."""
 
     @staticmethod
-    @functools.lru_cache(maxsize=300_000)
+    @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
     def _check(n: str) -> bool:
         return _reading_in(n, _O_HEADS) is not None or _reading_in(n, _L_CUES) is not None
 

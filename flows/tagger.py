@@ -27,6 +27,9 @@ MODEL_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 TYPES = ("PER", "LOC", "ORG", "MISC")
 OFFSETS = (-2, -1, 0, 1, 2)
+# word types whose features/vectors are cached; a long run over many articles clears a
+# full cache and starts over, so memory stays flat (150k types: about 100 MB in all)
+TYPE_CACHE_SIZE = 150_000
 
 # --------------------------------------------------------------------------
 # tokenization
@@ -336,7 +339,7 @@ def base_features(word: str, res: dict) -> tuple[list[str], list[str], list[str]
 
 
 _ATTR_CACHE: dict = {}
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=TYPE_CACHE_SIZE)
 def _norm_cached(word: str) -> str:
     return normalize(word)
 
@@ -384,7 +387,7 @@ def gazetteer_matches(norm_toks: list[str], res: dict) -> list[str | None]:
                 if pre.endswith(AL):
                     cands.append(st)
             cands = [c for c in cands if c in gazm]
-            if len(gm_cands) > 300_000:
+            if len(gm_cands) > TYPE_CACHE_SIZE:
                 gm_cands.clear()
             gm_cands[w] = cands
         if not cands:
@@ -488,24 +491,26 @@ class CRFModel:
         to the token at position (its position - d) for each offset d."""
         v = self._type_cache.get(word)
         if v is None:
-            if len(self._type_cache) > 300_000:
+            v = self._type_cache[word] = self._compute_type_vec(word)
+            if len(self._type_cache) > TYPE_CACHE_SIZE:
                 self._type_cache.clear()
-            # the attributes of type_attrs(word): "d:f" for f in f0 (d = 0), ctx (d = +-1),
-            # ctx2 (d = +-2). Each (feature, group) has one precomputed (offsets, labels)
-            # block, so a new word type costs a few dict lookups and one sum.
-            f0, ctx, ctx2 = base_features(word, self.res)
-            ids = []
-            get = self._feat_block_id.get
-            for group, src in enumerate((f0, ctx, ctx2)):
-                for f in src:
-                    b = get((group, f))
-                    if b is None:
-                        b = self._new_feat_block(group, f)
-                    if b:
-                        ids.append(b)
-            v = self._blocks[ids].sum(0) if ids else np.zeros((len(OFFSETS), len(LABELS)))
-            self._type_cache[word] = v
         return v
+
+    def _compute_type_vec(self, word: str) -> np.ndarray:
+        # the attributes of type_attrs(word): "d:f" for f in f0 (d = 0), ctx (d = +-1),
+        # ctx2 (d = +-2). Each (feature, group) has one precomputed (offsets, labels)
+        # block, so a new word type costs a few dict lookups and one sum.
+        f0, ctx, ctx2 = base_features(word, self.res)
+        ids = []
+        get = self._feat_block_id.get
+        for group, src in enumerate((f0, ctx, ctx2)):
+            for f in src:
+                b = get((group, f))
+                if b is None:
+                    b = self._new_feat_block(group, f)
+                if b:
+                    ids.append(b)
+        return self._blocks[ids].sum(0) if ids else np.zeros((len(OFFSETS), len(LABELS)))
 
     def _new_feat_block(self, group: int, f: str) -> int:
         """Id of the block of feature f seen at offsets of `group` (0: d = 0, 1: d = +-1,
@@ -522,7 +527,7 @@ class CRFModel:
         if not hit:
             self._feat_block_id[(group, f)] = 0
             return 0
-        if len(self._feat_block_id) > 2_000_000:  # unbounded vocabularies: start over
+        if len(self._feat_block_id) > TYPE_CACHE_SIZE:  # unbounded vocabularies: start over
             self._feat_block_id.clear()
             self._blocks_n = 1
         b = self._blocks_n
@@ -572,7 +577,7 @@ class CRFModel:
         """Row ids into ``self._V`` (n_types, len(OFFSETS), n_labels) of the
         word types, computing (and caching) the type vectors of new words."""
         vid = self._vid
-        if len(vid) > 300_000:
+        if len(vid) > TYPE_CACHE_SIZE:
             vid.clear()
             self._V = np.zeros((0, len(OFFSETS), len(LABELS)))
             self._Vn = 0
@@ -590,8 +595,8 @@ class CRFModel:
                 V = np.zeros((max(need, 2 * len(self._V), 1024), len(OFFSETS), len(LABELS)))
                 V[: self._Vn] = self._V[: self._Vn]
                 self._V = V
-            for j, w in enumerate(new):
-                self._V[self._Vn + j] = self.type_vec(w)
+            for j, w in enumerate(new):  # not through type_vec's cache: _V is the cache here
+                self._V[self._Vn + j] = self._compute_type_vec(w)
             self._Vn = need
         return np.asarray(ids, dtype=np.int64)
 
@@ -690,7 +695,7 @@ def get_models(model_dir: str | None = None) -> dict:
 # document-level second stage
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=TYPE_CACHE_SIZE)
 def _stem_cached(word: str) -> str:
     return strip_clitics(_norm_cached(word))[1]
 
