@@ -639,39 +639,40 @@ class CRFModel:
         return out
 
     def viterbi_batch(self, Es: list[np.ndarray]) -> list[list[int]]:
+        """Best label path of each emission matrix. The sentences are sorted longest
+        first, so at step t the ones still running are a prefix of the batch: no
+        masking, and the arrays shrink as short sentences end."""
         if not Es:
             return []
-        B = len(Es)
-        lens = np.array([len(e) for e in Es])
-        Lmax = int(lens.max())
-        L = len(LABELS)
+        order = sorted(range(len(Es)), key=lambda b: -len(Es[b]))
+        lens = [len(Es[b]) for b in order]
+        B, Lmax, L = len(Es), lens[0], len(LABELS)
         E = np.zeros((B, Lmax, L))
-        for b, e in enumerate(Es):
-            E[b, : len(e)] = e
+        for r, b in enumerate(order):
+            E[r, : lens[r]] = Es[b]
         bp = np.zeros((B, Lmax, L), dtype=np.int8)
         delta = E[:, 0].copy()
         tr = self.trans[None]
+        k = B
         for t in range(1, Lmax):
-            s = delta[:, :, None] + tr
-            bp[:, t] = s.argmax(1)
-            new = s.max(1) + E[:, t]
-            if t >= lens.min():
-                live = (lens > t)[:, None]
-                delta = np.where(live, new, delta)
-            else:
-                delta = new
+            while lens[k - 1] <= t:
+                k -= 1
+            s = delta[:k, :, None] + tr
+            a = s.argmax(1)
+            bp[:k, t] = a
+            delta[:k] = np.take_along_axis(s, a[:, None, :], 1)[:, 0] + E[:k, t]
         best = delta.argmax(1)
-        out = []
-        for b in range(B):
-            n = int(lens[b])
+        out: list[list[int]] = [[] for _ in Es]
+        for r, b in enumerate(order):
+            n = lens[r]
             path = [0] * n
-            cur = int(best[b])
-            bpb = bp[b]
+            cur = int(best[r])
+            bpr = bp[r, :n].tolist()
             for t in range(n - 1, 0, -1):
                 path[t] = cur
-                cur = int(bpb[t, cur])
+                cur = bpr[t][cur]
             path[0] = cur
-            out.append(path)
+            out[b] = path
         return out
 
 
