@@ -283,8 +283,12 @@ def extract(text: str, options: dict | None = None) -> list[Mention]:
 
     if opt["doc_consistency"] or opt["surname"]:
         chosen = _document_pass(text, chosen, taken, opt)
-    chosen.sort(key=lambda m: (m.start, m.end))
-    # final guard: sorted, non-overlapping
+    return _sorted_non_overlapping(chosen)
+
+
+def _sorted_non_overlapping(chosen: list[Mention]) -> list[Mention]:
+    """Final guard of both modes: sorted by position, the first of overlapping mentions kept."""
+    chosen = sorted(chosen, key=lambda m: (m.start, m.end))
     out: list[Mention] = []
     for m in chosen:
         if out and m.start < out[-1].end:
@@ -1540,16 +1544,23 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
         taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     drop: set[int] = set()
     adds: list[tuple[Mention, Candidate]] = []
-    for s, e, c, canonical in sorted(cands, key=lambda x: (x[0] - x[1], x[0])):
-        ok, rule = decide(c)
-        if not ok:
-            continue
+
+    def placeable(s: int, e: int) -> list[int] | None:
+        """The gazetteer mentions wholly inside [s, e) (the new name replaces them), or None
+        when any other part of the span is already taken."""
         lo = max(0, bisect.bisect_left(gstarts, s) - 1)
         inside = [k for k in range(lo, bisect.bisect_left(gstarts, e)) if s <= gaz[k].start and gaz[k].end <= e]
         free = bytearray(taken[s:e])
         for k in inside:
             free[gaz[k].start - s:gaz[k].end - s] = b"\x00" * (gaz[k].end - gaz[k].start)
-        if any(free):
+        return None if any(free) else inside
+
+    for s, e, c, canonical in sorted(cands, key=lambda x: (x[0] - x[1], x[0])):
+        ok, rule = decide(c)
+        if not ok:
+            continue
+        inside = placeable(s, e)
+        if inside is None:
             continue
         name = " ".join(c.words)
         idx = folds.get(fold(name))
@@ -1563,12 +1574,8 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
         taken[s:e] = b"\x01" * (e - s)
     thing_adds: list[Mention] = []
     for s, e, typ, rule, canonical in things:
-        lo = max(0, bisect.bisect_left(gstarts, s) - 1)
-        inside = [k for k in range(lo, bisect.bisect_left(gstarts, e)) if s <= gaz[k].start and gaz[k].end <= e]
-        free = bytearray(taken[s:e])
-        for k in inside:
-            free[gaz[k].start - s:gaz[k].end - s] = b"\x00" * (gaz[k].end - gaz[k].start)
-        if any(free):
+        inside = placeable(s, e)
+        if inside is None:
             continue
         drop.update(inside)  # the building's saint or city is part of its name, not a mention
         eid = auto_id(typ, _nw(text[s:e]))
@@ -1578,13 +1585,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
     chosen = [m for k, m in enumerate(gaz) if k not in drop] + [m for m, _ in adds] + thing_adds
     if opt.get("doc_consistency", True) and adds:
         chosen += _precise_document_pass(text, toks, adds, taken, tagged)
-    chosen.sort(key=lambda m: (m.start, m.end))
-    out: list[Mention] = []
-    for m in chosen:
-        if out and m.start < out[-1].end:
-            continue
-        out.append(m)
-    return out
+    return _sorted_non_overlapping(chosen)
 
 
 _SURNAME_CONTEXT = _nset("""
