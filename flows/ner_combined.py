@@ -774,7 +774,8 @@ class Candidate:
       person); for ORG "PER" when its name part is a person named with a first name or title
       in the same text (فريق صومايلا سيسي: the person's camp, not an organisation).
     evidence: for PER what besides the tagger says "a person" (:func:`_person_evidence`):
-      "first_name", "title" (a title, role or nationality right before), "speech" (a speech
+      "first_name", "title" (a title, role or nationality right before, or a title then the
+      name between commas), "speech" (a speech
       verb or يدعى right before), "apposition" (، الذي / ، وهو / a role right after), "list"
       (the next name of a list whose previous name has evidence), or "".
     """
@@ -1077,6 +1078,10 @@ def _person_evidence(text: str, toks: list[_Tok], a: int, b: int, s: int, words:
             words[0] == "عبد" and len(words) >= 3)):  # عبد الحميد غل: a compound first name
         return "first_name"
     if _title_before(toks, a):
+        return "title"
+    if a >= 2 and not toks[a - 1].word and toks[a - 1].raw in "،," and _title_before(toks, a - 1) \
+            and (b >= len(toks) or (not toks[b].word and toks[b].raw[:1] in "،,.")):
+        # the name set off by commas after a title: رئيس الوزراء الإيطالي، جوزيبي كونتي،
         return "title"
     p = a - 1
     if p >= 0 and toks[p].word and not toks[a].nl and toks[a].s == s:

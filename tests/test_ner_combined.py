@@ -396,3 +396,11 @@ def test_team_nicknames_and_a_players_team():
     assert ("يوتا جاز", "ORG") in got
     assert not any(t == "ORG" and "هاردن" in s for s, t in got)  # his team, not an organisation
     assert C._club_suffix("هوكس") and not C._club_suffix("الناس") and not C._club_suffix("رئيس")
+
+
+def test_name_between_commas_after_a_title(monkeypatch):
+    text = "وقال رئيس الوزراء الأيرلندي، ليو فارادكار، إن حكومته تعكف على وضع خطط. وقال الرئيس، في بيان، إن الوضع مستقر."
+    fake_tagger(monkeypatch, lambda t: [("ليو فارادكار", "PER"), ("في بيان", "PER")])
+    got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
+    assert ("ليو فارادكار", "PER") in got
+    assert not any(s == "في بيان" for s, _ in got)  # stop words are never a name
