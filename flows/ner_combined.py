@@ -1614,7 +1614,7 @@ def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention
     an organisation's name words without the head noun (كريمسون هيكساغون after شركة
     كريمسون هيكساغون); and a bare surname of a person accepted in full earlier, unless two
     such persons share it, when it is rare in ANT, or follows a speech verb / وفق / حسب /
-    السيد, or the tagger reads a person there."""
+    السيد, a title or a nationality, or the tagger reads a person there."""
     by_first: dict[str, list] = {}
     surnames: dict[str, list] = {}
     for m, c in adds:
@@ -1663,8 +1663,11 @@ def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention
             if hit is None and len(surnames.get(rest, ())) == 1 and surnames[rest][0].start < t.s:
                 prev = toks[i - 1].n if i > 0 and toks[i - 1].word else ""
                 rare = _ant_freq(t.raw[_span_start(t, pre) - t.s:]) < RARE_FREQ
+                # الجزائري سليماني, المدرب سامباولي; not رئيس شركة فورد (the company's name)
+                titled = (_strip_conj(prev) in _modifiers() or _title_before(toks, i)) \
+                    and _reading_in(prev, _O_HEADS) is None
                 if prev not in _P_CONNECTORS and not _first_name_word(prev) and (
-                        rare or _reading_in(prev, _SURNAME_CONTEXT) or (sp and sp[2] == "PER")):
+                        rare or titled or _reading_in(prev, _SURNAME_CONTEXT) or (sp and sp[2] == "PER")):
                     hit = (1, surnames[rest][0], "surname")
             if hit:
                 L, m, method = hit

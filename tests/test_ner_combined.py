@@ -404,3 +404,12 @@ def test_name_between_commas_after_a_title(monkeypatch):
     got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
     assert ("ليو فارادكار", "PER") in got
     assert not any(s == "في بيان" for s, _ in got)  # stop words are never a name
+
+
+def test_bare_surname_after_a_title_or_nationality(monkeypatch):
+    text = ("وقال المدرب خورخي سامباولي إن الفريق جاهز. وسأل صحفيون المدرب سامباولي عن الخطة. "
+            "وقال بيل فورد رئيس شركة فورد إن المبيعات زادت.")
+    fake_tagger(monkeypatch, lambda t: [("خورخي سامباولي", "PER"), ("بيل فورد", "PER")])
+    got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
+    assert got.count(("سامباولي", "PER")) == 1 and ("خورخي سامباولي", "PER") in got
+    assert ("فورد", "PER") not in got  # after رئيس شركة it names the company
