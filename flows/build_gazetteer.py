@@ -466,25 +466,16 @@ def famous_city_name(name: str, row: Row) -> bool:
     word counts of the NER model's lexicon."""
     if row.population < BIG_CITY_POPULATION or " " in name.strip() or letters(norm_key(name)) < 4:
         return False
-    from flows import tagger
+    from flows import ner_combined, tagger
 
-    w = tagger.normalize(name)
-    if w in _first_names():
+    if norm_key(name) in ner_combined._first_names():
         return False
+    w = tagger.normalize(name)
     freq = tagger._resources()["freq"]
     forms = {w, w[:-1] + "ة" if w.endswith("ه") else w}  # بورصه / بورصة
     bare = sum(freq.get(f, 0) for f in forms)
     definite = sum(freq.get("ال" + f, 0) for f in forms)
     return definite < 0.2 * max(1, bare)
-
-
-def _first_names() -> frozenset:
-    from flows import tagger
-
-    path = GAZ_DIR / "first_names.txt"
-    if not path.exists():
-        return frozenset()
-    return frozenset(tagger.normalize(x.strip()) for x in path.read_text(encoding="utf-8").split() if x.strip())
 
 
 def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict[str, tuple[str, str]]) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,12 +276,15 @@ def _idiom_follows(norm: str, key: str, end: int) -> bool:
 
 
 # One spelling, two places: which one an article means is read from its other words.
-# key -> ((entity id, cue words), ...); the first entity is the default on a tie.
+# key -> ((entity id, normalized cue words), ...); the first entity is the default on a tie.
 _SHARED_NAMES = {
-    normalize("عمان"): (
-        ("loc:country:om", "سلطنة مسقط العماني العمانية العمانيون العمانيين السلطان قابوس"),
-        ("loc:city:amman", "الأردن الأردني الأردنية الأردنيون الأردنيين الأردنيه بالأردن والأردن"),
-    ),
+    normalize(key): tuple((eid, frozenset(normalize(w) for w in cues.split())) for eid, cues in readings)
+    for key, readings in {
+        "عمان": (
+            ("loc:country:om", "سلطنة مسقط العماني العمانية العمانيون العمانيين السلطان قابوس"),
+            ("loc:city:amman", "الأردن الأردني الأردنية الأردنيون الأردنيين الأردنيه بالأردن والأردن"),
+        ),
+    }.items()
 }
 
 
@@ -289,14 +293,14 @@ def _shared_name_readings(norm: str, g: Gazetteer) -> dict:
     the keys of _SHARED_NAMES that occur in `norm` (عمان: Oman, or Amman in an article
     about Jordan: "العاصمة الأردنية عمان")."""
     out = {}
+    words = None
     for key, readings in _SHARED_NAMES.items():
         if key not in norm:
             continue
         ids = _entity_index(g)
-        counts = []
-        for eid, cues in readings:
-            words = {normalize(w) for w in cues.split()}
-            counts.append(sum(1 for m in _WORD_RE.finditer(norm) if m.group() in words))
+        if words is None:
+            words = Counter(m.group() for m in _WORD_RE.finditer(norm))
+        counts = [sum(words[w] for w in cues) for _, cues in readings]
         best = max(range(len(readings)), key=lambda i: (counts[i], -i))
         default, chosen = ids.get(readings[0][0]), ids.get(readings[best][0])
         if best and default is not None and chosen is not None:

@@ -715,18 +715,24 @@ def _doc_tail(agg: dict[str, int], lab: int) -> list[str]:
     return ["doc=" + top, "docf=" + top + ("H" if ents[top] / tot >= 0.5 else "L")]
 
 
+def _count_types(stems: list[str], path: list[int], counts: dict) -> dict:
+    """Add each stem's stage-1 type (PER/LOC/ORG/MISC/O) to `counts` (stem -> type -> n)."""
+    for w, lab in zip(stems, path):
+        if len(w) < 2:
+            continue
+        c = counts.setdefault(w, {})
+        typ = LABELS[lab][2:] if lab else "O"
+        c[typ] = c.get(typ, 0) + 1
+    return counts
+
+
 def _doc_attrs_whole(stems: list[list[str]], paths: list[list[int]]) -> list[list[list[str]]]:
     """doc_attrs when every sentence's window covers the whole text (the
     usual case for an article): one count table for the text, the same
     attributes as the windowed loop."""
     counts: dict[str, dict] = {}
     for st, path in zip(stems, paths):
-        for w, lab in zip(st, path):
-            if len(w) < 2:
-                continue
-            c = counts.setdefault(w, {})
-            typ = LABELS[lab][2:] if lab else "O"
-            c[typ] = c.get(typ, 0) + 1
+        _count_types(st, path, counts)
     memo: dict = {}
     out = []
     for st, path in zip(stems, paths):
@@ -749,16 +755,7 @@ def doc_attrs(sents: list[list[str]], paths: list[list[int]], window: int = 30) 
     if len(sents) <= window + 1:
         return _doc_attrs_whole(stems, paths)
     # per sentence: stem -> Counter of entity types given by stage 1
-    per_sent: list[dict] = []
-    for st, path in zip(stems, paths):
-        d: dict[str, dict] = {}
-        for w, lab in zip(st, path):
-            if len(w) < 2:
-                continue
-            c = d.setdefault(w, {})
-            typ = LABELS[lab][2:] if lab else "O"
-            c[typ] = c.get(typ, 0) + 1
-        per_sent.append(d)
+    per_sent = [_count_types(st, path, {}) for st, path in zip(stems, paths)]
     out = []
     S = len(sents)
     for si, (st, path) in enumerate(zip(stems, paths)):
