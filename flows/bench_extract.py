@@ -8,7 +8,9 @@ at least 1,500 characters cut to 1,500 at a word boundary, pins the process
 to one CPU (and BLAS to one thread) and times each extractor over the same
 texts. Each extractor runs in its own process and warms up on 1,000 other
 articles first, so the word caches are as warm as in a long pipeline run but
-no extractor profits from another's. Prints articles/s per extractor.
+no extractor profits from another's. Prints articles/s per extractor: the
+median of three rounds of new articles, and each round (a shared VM's
+neighbours move single rounds by 20% or more).
 """
 from __future__ import annotations
 
@@ -52,24 +54,22 @@ def sample_bodies(tar_path: Path, n: int, chars: int = ARTICLE_CHARS) -> list[st
     return out
 
 
-def time_extractor(fn, warmup: list[str], texts: list[str], chunks: int = 5) -> tuple[float, float]:
-    """(median, overall) articles per second of `fn` over `texts` in `chunks` parts, after
-    running it on `warmup`. The median of the parts is robust to a noisy neighbour on a
-    shared machine; each part is new text, so no part profits from having seen another."""
+def time_extractor(fn, warmup: list[str], texts: list[str], rounds: int = 3) -> list[float]:
+    """Articles per second of `fn` in each of `rounds` consecutive parts of `texts`, after
+    running it on `warmup`. Each part is new text, so no part profits from having seen
+    another; several parts show how much a noisy neighbour on a shared machine moved
+    the figure (the median is the one to quote)."""
     for t in warmup:
         fn(t)
-    rates, total = [], 0.0
-    size = max(1, len(texts) // chunks)
-    for c0 in range(0, len(texts), size):
+    rates = []
+    size = max(1, len(texts) // rounds)
+    for c0 in range(0, size * rounds, size):
         part = texts[c0:c0 + size]
         start = time.perf_counter()
         for t in part:
             fn(t)
-        took = time.perf_counter() - start
-        total += took
-        rates.append(len(part) / took)
-    rates.sort()
-    return rates[len(rates) // 2], len(texts) / total
+        rates.append(len(part) / (time.perf_counter() - start))
+    return rates
 
 
 def extractors() -> dict:
@@ -85,7 +85,8 @@ def extractors() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m flows.bench_extract", description=__doc__.split("\n")[0])
-    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--n", type=int, default=500, help="articles per timed round")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--only", help="time one extractor in this process (used by the parent)")
     args = ap.parse_args(argv)
     tar_path = next(iter(sorted(ANT_DIR.glob("*.tar.gz"))), None)
@@ -96,15 +97,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extraction speed, one core, {args.n} ANT bodies of {ARTICLE_CHARS} characters "
               f"(after {WARMUP} others as warm-up)")
         for name in extractors():
-            subprocess.run([sys.executable, "-m", "flows.bench_extract", "--n", str(args.n), "--only", name],
-                           check=True)
+            subprocess.run([sys.executable, "-m", "flows.bench_extract", "--n", str(args.n),
+                            "--rounds", str(args.rounds), "--only", name], check=True)
         return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     label, fn = extractors()[args.only]
-    texts = sample_bodies(tar_path, args.n + WARMUP)
-    median, overall = time_extractor(fn, texts[:WARMUP], texts[WARMUP:])
-    print(f"  {label:<52} {median:8.0f} articles/s (median of 5 parts; overall {overall:.0f})")
+    texts = sample_bodies(tar_path, args.rounds * args.n + WARMUP)
+    rates = time_extractor(fn, texts[:WARMUP], texts[WARMUP:], args.rounds)
+    median = sorted(rates)[len(rates) // 2]
+    print(f"  {label:<52} {median:8.0f} articles/s (median of {len(rates)} rounds of {args.n}: "
+          f"{', '.join(f'{r:.0f}' for r in rates)})")
     return 0
 
 

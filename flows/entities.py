@@ -376,9 +376,11 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
 
     named_people = {idx for idx in first_named if g.infos[idx].entity.entity_type == "PER"}
     if named_people and g.surnames:
+        surnames = g.surnames
         for m in _WORD_RE.finditer(norm):
             tok, ts = m.group(), m.start()
-            if taken[ts]:
+            # a cheap superset test first: few words are anyone's surname, with or without a clitic
+            if taken[ts] or (tok not in surnames and tok[1:] not in surnames and tok[2:] not in surnames):
                 continue
             for off, cand in _surname_candidates(tok):
                 idxs = [i for i in g.surnames.get(cand, ()) if i in named_people and first_named[i] < ts]

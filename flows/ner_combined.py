@@ -941,17 +941,10 @@ def _tokens(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None =
     return toks
 
 
-class _CueWords:
-    """`n in _CUE_WORDS`: the word (a proclitic allowed) is an organisation head or a place
-    cue; cached per word."""
-
-    @staticmethod
-    @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
-    def _check(n: str) -> bool:
-        return _reading_in(n, _O_HEADS) is not None or _reading_in(n, _L_CUES) is not None
-
-    def __contains__(self, n: str) -> bool:
-        return self._check(n)
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
+def _is_cue_word(n: str) -> bool:
+    """The word (a proclitic allowed) is an organisation head or a place cue; cached per word."""
+    return _reading_in(n, _O_HEADS) is not None or _reading_in(n, _L_CUES) is not None
 
 
 def _strip_conj(n: str) -> str:
@@ -1467,7 +1460,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
     # 2. organisation heads, 3. place cues
     n_tok = len(toks)
     for i, t in enumerate(toks):
-        if not t.word or t.gaz >= 0 or t.n not in _CUE_WORDS:
+        if not t.word or t.gaz >= 0 or not _is_cue_word(t.n):
             continue
         r = _reading_in(t.n, _O_HEADS)
         if r is not None:
@@ -1644,7 +1637,10 @@ def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention
         if not t.word or taken[t.s]:
             continue
         readings = _readings(t.n)
-        if not any(r in keys for _, r in readings):
+        for _, r in readings:
+            if r in keys:
+                break
+        else:
             continue
         for pre, rest in readings:
             hit = None
@@ -1687,7 +1683,6 @@ def extract_precise(text: str) -> list[Mention]:
 
 
 # unions used on every token (built once)
-_CUE_WORDS = _CueWords()
 _U_THING = _P_THING_NOUNS | _O_HEADS | _L_CUES
 _U_TITLE_SPEECH = _P_TITLES | _SURNAME_CONTEXT
 _U_SPEECH_NAMED = _SURNAME_CONTEXT | _P_NAMED

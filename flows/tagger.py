@@ -112,6 +112,7 @@ _PROCLITICS_BY_LEN = sorted(_PROCLITICS, key=len)
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
+@functools.lru_cache(maxsize=TYPE_CACHE_SIZE)
 def proclitic_len(word: str) -> int:
     """Length of the proclitic to cut off the first token of an entity
     (و ف ب ل ك لل and combinations), 0 when the word is better read whole.
@@ -368,39 +369,72 @@ def _type_attrs(word: str, res: dict) -> list[list[str]]:
 _GM_CANDS: dict = {}  # id(gazm) -> normalised word -> its forms that start a multi-word gazetteer name
 
 
+def _gm_cands(w: str, gm_cands: dict, gazm: dict) -> list[str]:
+    """The forms of normalised word w (itself, without a proclitic) that start a
+    multi-word gazetteer name; cached per word."""
+    cands = [w]
+    pre, st = strip_clitics(w)
+    if pre:
+        cands.append(pre.endswith(AL) and (AL + st) or st)
+        if pre.endswith(AL):
+            cands.append(st)
+    cands = [c for c in cands if c in gazm]
+    if len(gm_cands) > TYPE_CACHE_SIZE:
+        gm_cands.clear()
+    gm_cands[w] = cands
+    return cands
+
+
+_GM_BY_SECOND: dict = {}
+
+
+def _gazm_by_second(gazm: dict) -> dict:
+    """(first word, second word) -> the multi-word names that start so, longest first
+    (every multi-word name has a second word, so this finds all of them)."""
+    v = _GM_BY_SECOND.get(id(gazm))
+    if v is None:
+        v = {}
+        for first, names in gazm.items():
+            for toks, typ in names:  # already longest first
+                v.setdefault((first, toks[1]), []).append((toks, typ))
+        _GM_BY_SECOND.clear()
+        _GM_BY_SECOND[id(gazm)] = v
+    return v
+
+
 def gazetteer_matches(norm_toks: list[str], res: dict) -> list[str | None]:
     """Longest multi-word gazetteer match: per token 'B-TYPE' / 'I-TYPE' / None.
     The first token may carry a proclitic."""
     gazm = res["gazm"]
     gm_cands = _GM_CANDS.setdefault(id(gazm), {})
+    by_second = _gazm_by_second(gazm)
     n = len(norm_toks)
     out: list[str | None] = [None] * n
+    get = gm_cands.get
+    # most words start no name: find the few that may in one pass, then look at those
+    starts = [i for i, w in enumerate(norm_toks) if get(w, True)]
     i = 0
-    while i < n:
-        w = norm_toks[i]
-        cands = gm_cands.get(w)
-        if cands is None:
-            cands = [w]
-            pre, st = strip_clitics(w)
-            if pre:
-                cands.append(pre.endswith(AL) and (AL + st) or st)
-                if pre.endswith(AL):
-                    cands.append(st)
-            cands = [c for c in cands if c in gazm]
-            if len(gm_cands) > TYPE_CACHE_SIZE:
-                gm_cands.clear()
-            gm_cands[w] = cands
-        if not cands:
-            i += 1
+    for i0 in starts:
+        if i0 < i:
             continue
+        i = i0
+        w = norm_toks[i]
+        cands = get(w)
+        if cands is None:
+            cands = _gm_cands(w, gm_cands, gazm)
+        if not cands:
+            continue
+        if i + 1 >= n:
+            break
         matched = 0
         mtype = None
+        second = norm_toks[i + 1]
         for c in cands:
-            for toks, typ in gazm.get(c, ()):
+            for toks, typ in by_second.get((c, second), ()):
                 L = len(toks)
                 if L <= matched or i + L > n:
                     continue
-                if all(norm_toks[i + k] == toks[k] for k in range(1, L)):
+                if L == 2 or all(norm_toks[i + k] == toks[k] for k in range(2, L)):
                     matched, mtype = L, typ
                     break
         if matched:
@@ -408,8 +442,6 @@ def gazetteer_matches(norm_toks: list[str], res: dict) -> list[str | None]:
             for k in range(1, matched):
                 out[i + k] = "I-" + mtype
             i += matched
-        else:
-            i += 1
     return out
 
 
@@ -418,21 +450,28 @@ def dynamic_attrs(tokens: list[str], res: dict) -> list[list[str]]:
     norm = [_norm_cached(t) for t in tokens]
     gm = gazetteer_matches(norm, res)
     n = len(tokens)
-    out = []
-    for i in range(n):
-        a = []
-        if i == 0:
-            a.append("BOS")
-        if i == n - 1:
-            a.append("EOS")
-        if gm[i]:
-            a.append("0:mg=" + gm[i])
-        if i > 0 and gm[i - 1]:
-            a.append("-1:mg=" + gm[i - 1])
-        if i + 1 < n and gm[i + 1]:
-            a.append("1:mg=" + gm[i + 1])
-        out.append(a)
+    out: list[list[str]] = [[] for _ in range(n)]
+    if n:
+        out[0].append("BOS")
+        out[n - 1].append("EOS")
+    # only tokens next to a multi-word gazetteer match get more
+    for i in [i for i, g in enumerate(gm) if g is not None]:
+        g = gm[i]
+        if i > 0:
+            out[i - 1].append("1:mg=" + g)
+        out[i].append("0:mg=" + g)
+        if i + 1 < n:
+            out[i + 1].append("-1:mg=" + g)
+    for a in out:
+        if len(a) > 1:
+            a.sort(key=_dyn_order)
     return out
+
+
+def _dyn_order(a: str) -> int:
+    # the order the attributes had before (BOS, EOS, 0:, -1:, 1:): a token's attribute
+    # tuple is a cache key, and sums are then bit-identical
+    return (0 if a == "BOS" else 1 if a == "EOS" else 2 if a[0] == "0" else 3 if a[0] == "-" else 4)
 
 
 def sentence_attrs(tokens: list[str], res: dict, cache: dict | None = None) -> list[list[str]]:
@@ -658,9 +697,8 @@ class CRFModel:
             while lens[k - 1] <= t:
                 k -= 1
             s = delta[:k, :, None] + tr
-            a = s.argmax(1)
-            bp[:k, t] = a
-            delta[:k] = np.take_along_axis(s, a[:, None, :], 1)[:, 0] + E[:k, t]
+            bp[:k, t] = s.argmax(1)
+            delta[:k] = s.max(1) + E[:k, t]  # the max is the value at the argmax: same numbers
         best = delta.argmax(1)
         out: list[list[int]] = [[] for _ in Es]
         for r, b in enumerate(order):
