@@ -93,6 +93,17 @@ _ORG_CUES = frozenset(normalize(w) for w in """
 _AGENCY_CUES = frozenset(normalize(w) for w in """
 وكالة الأنباء أنباء وفقا وفق نقلا بحسب حسب ذكرت أفادت أوردت قالت نقلت أعلنت لوكالة
 """.split())
+# a club's bare name (برشلونة) counts after these, besides the organisation words
+_CLUB_CUES = frozenset(normalize(w) for w in """
+نادي النادي فريق الفريق مدرب لاعب لاعبو لاعبي مهاجم مدافع حارس مشجعي مشجعو جماهير رئيس أمام ضد
+""".split())
+# words of sports news: an article with several of them is about sport, where a club's bare
+# name is the club (برشلونة ... ريال مدريد), not its city
+_SPORT_WORDS = frozenset(normalize(w) for w in """
+مباراة المباراة مباريات المباريات الدوري دوري هدف هدفا هدفين أهداف الأهداف لاعب اللاعب لاعبي اللاعبين
+مدرب المدرب الموسم بطولة البطولة كأس الكأس ملعب الملعب المنتخب التعادل الفوز مهاجم المهاجم الانتقالات
+""".split())
+SPORT_ARTICLE_WORDS = 4
 _MODIFIERS = frozenset(normalize(w) for w in """
 السابق السابقة الحالي الحالية الجديد الجديدة الأسبق المنتخب المنتخبة المخلوع الراحل الأعلى العام
 الأول الأولى المؤقت المكلف الفخري
@@ -166,7 +177,7 @@ def _load(path: str) -> Gazetteer:
         e = Entity(r["entity_id"], r["canonical_ar"], r["entity_type"], r.get("name_en") or None,
                    r.get("subtype") or None, r.get("source") or None)
         entities.append(e)
-        cue = "AGENCY" if e.subtype == "agency" else e.entity_type
+        cue = {"agency": "AGENCY", "sports_club": "CLUB"}.get(e.subtype or "", e.entity_type)
         infos.append(_Info(e, cue))
         weak = {_key(w) for w in _split(r.get("weak_aliases"))}
         strong = {_key(a) for a in [r["canonical_ar"], *_split(r.get("aliases"))]} - weak
@@ -227,11 +238,21 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
       LOC    a place word: مدينة, العاصمة, محافظة, ريف, في ...
       ORG    an organisation word: حركة, حزب, شركة, وكالة ...; or it is in (parentheses)
       AGENCY as ORG plus وكالة/أنباء/وفقا ل/نقلا عن/ذكرت ...
+      CLUB   as ORG plus a club word (نادي, فريق, مدرب, لاعب, ضد ...); or a masculine
+             nationality adjective right after (برشلونة الإسباني: a city would take the
+             feminine); or the text is sports news (:func:`is_sports_text`)
     Otherwise it is not a mention.
     """
     if named_before:
         return True
-    if cue_class in ("ORG", "AGENCY"):
+    if cue_class == "CLUB":
+        nxt = _WORD_RE.match(norm, end + 1) if norm[end:end + 1] == " " else None
+        if nxt is not None and nxt.group() in modifiers and nxt.group().startswith("ال") \
+                and nxt.group().endswith("ي"):
+            return True
+        if is_sports_text(norm):
+            return True
+    if cue_class in ("ORG", "AGENCY", "CLUB"):
         before = norm[max(0, start - 3):start].rstrip()
         after = norm[end:end + 3].lstrip()
         if before.endswith("(") and after.startswith(")"):
@@ -254,6 +275,21 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
         return t1 in _AGENCY_CUES or t1 in _ORG_CUES or t2 in _AGENCY_CUES
     if cue_class == "ORG":
         return t1 in _ORG_CUES
+    if cue_class == "CLUB":
+        return t1 in _ORG_CUES or t1 in _CLUB_CUES
+    return False
+
+
+def is_sports_text(norm: str) -> bool:
+    """The normalized text is sports news: SPORT_ARTICLE_WORDS or more of its words are
+    words of sports reports (مباراة, الدوري, هدف, لاعب, مدرب ...)."""
+    n = 0
+    for m in _WORD_RE.finditer(norm):
+        w = m.group()
+        if w in _SPORT_WORDS or (len(w) > 3 and w[0] in "وفبل" and w[1:] in _SPORT_WORDS):
+            n += 1
+            if n >= SPORT_ARTICLE_WORDS:
+                return True
     return False
 
 

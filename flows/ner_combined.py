@@ -855,6 +855,9 @@ def decide(c: Candidate) -> tuple[bool, str]:
         if c.cue != "title":
             return False, "person_one_word_without_title"
         return True, "person_after_title"
+    if c.typ == "ORG" and c.source == "quoted":
+        # :func:`quoted_name` checked the words; a gazetteer place inside is replaced
+        return True, "org_quoted_name"
     if c.typ == "ORG":
         if c.source != "org_head":
             return False, "org_needs_head"
@@ -1000,7 +1003,9 @@ def _person_before(text: str, toks: list[_Tok], a: int, s: int) -> str:
     p = a - 1
     if p >= 1 and not toks[p].word and toks[p].raw in _QUOTES and not toks[a].nl:
         p -= 1  # صحيفة "ديارو دي إيبيزا": look past an opening quote for the noun
-    if p >= 0 and toks[p].word and not toks[p + 1].nl and _reading_in(toks[p].n, _U_THING):
+    if p >= 0 and toks[p].word and not toks[p + 1].nl and _reading_in(toks[p].n, _U_THING) and not (
+            p >= 1 and toks[p - 1].word and not toks[p].nl and _reading_in(toks[p - 1].n, _P_TITLE_HEADS)):
+        # (not after a title in construct: رئيس البرلمان سليم الجبوري is the speaker himself)
         return "thing_noun"
     if a == 0 or not toks[a - 1].word or toks[a].nl or toks[a].s < s:
         return ""
@@ -1227,6 +1232,41 @@ def org_extent(toks: list[_Tok], i: int, gaz: list[Mention], tagged: dict) -> tu
     return j, tuple(kinds), ""
 
 
+_QUOTE_OPEN = frozenset('"«“„')
+_QUOTE_CLOSE = frozenset('"»”“')
+
+
+def quoted_name(toks: list[_Tok], i: int, gaz: list[Mention]) -> tuple[int, int] | None:
+    """The words of a name in quotes right after the organisation head at token i: (first
+    token, index after the last) or None. One to four words on one line, each name-like or
+    a و + definite word inside a longer name (حزب «العدالة والتنمية»), the closing quote
+    right after; a place the gazetteer knows may be the name (صحيفة «الشرق الأوسط»: the
+    newspaper, not the region), a person or organisation it knows may not."""
+    n_tok = len(toks)
+    q = i + 1
+    if q >= n_tok or toks[q].nl or toks[q].raw not in _QUOTE_OPEN:
+        return None
+    a = b = q + 1
+    while b < n_tok and toks[b].word and not toks[b].nl and b - a < 4:
+        b += 1
+    if b == a or b >= n_tok or toks[b].raw not in _QUOTE_CLOSE:
+        return None
+    for k in range(a, b):
+        w = toks[k]
+        if w.gaz >= 0:
+            m = gaz[w.gaz]
+            if m.mention_kind == "name" and m.entity_type in ("PER", "ORG"):
+                return None
+            continue
+        if k > a and w.n[:3] in ("وال", "فال") and _name_like(w.n[1:], w.raw[1:]):
+            continue
+        if not _name_like(w.n, w.raw) or (k == a and _has_clitic(w.raw)):
+            return None
+    if b - a == 1 and toks[a].n in _O_GENERIC_COMPLEMENT:
+        return None
+    return a, b
+
+
 # --------------------------------------------------------------------------- precise: events, buildings
 
 _E_WAR = _nset("حرب الحرب")
@@ -1236,7 +1276,10 @@ _E_ORDINALS = _nset("الأولى الثانية الثالثة الرابعة �
 _B_HEADS = _nset("كاتدرائية كنيسة مسجد جامع دير معبد قصر برج ملعب استاد مطار")
 _B_SAINTS = _nset("القديس القديسة السيدة")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d$")
-_THING_HEADS = _E_WAR | _E_DRILL | _B_HEADS
+_E_CUPS = _nset("دوري كأس بطولة الدوري")
+_E_CUP_LINKS = _nset("أبطال أمم")  # دوري أبطال أوروبا, بطولة أمم أفريقيا
+_E_LEAGUE_TIERS = _nset("الممتاز للمحترفين")
+_THING_HEADS = _E_WAR | _E_DRILL | _B_HEADS | _E_CUPS
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 
 
@@ -1250,6 +1293,10 @@ def named_event_or_building(text: str, toks: list[_Tok], i: int, gaz: list[Menti
       do not name it.
     - exercise (MISC): مناورات/تدريبات + a definite phrase of one to three words + a dash
       + a year (مناورات التفاعل المشترك – 2022); the name is the phrase and the year.
+    - competition (MISC): دوري/كأس/بطولة + an optional أبطال/أمم + a gazetteer place
+      (دوري أبطال أوروبا, كأس ألمانيا, بطولة أمم أفريقيا: the place is part of the name,
+      not a mention of it); الدوري + a masculine nationality adjective + an optional
+      الممتاز/للمحترفين (الدوري الإنجليزي الممتاز).
     - building (LOC): كاتدرائية/كنيسة/مسجد/جامع/قصر/برج/ملعب/استاد/مطار + an optional
       saint (القديس, القديسة) + a name: a gazetteer name or a word rare in ANT
       (كاتدرائية القديسة صوفيا; not the city Sofia). A bare genitive (مسجد القرية) is not a
@@ -1292,6 +1339,28 @@ def named_event_or_building(text: str, toks: list[_Tok], i: int, gaz: list[Menti
         if between and all(ch in _DASHES for ch in between) and _YEAR_RE.match(toks[y].raw):
             return first, y + 1, "MISC", "exercise"
         return None
+    cup = _reading_in(t.n, _E_CUPS)
+    if cup is not None:
+        k = i + 1
+        if cup[1].startswith("ال"):  # الدوري الإنجليزي (الممتاز)
+            if not (ok(k) and toks[k].gaz >= 0 and gaz[toks[k].gaz].mention_kind == "nisba"
+                    and _masculine_nisba(toks[k].raw)):
+                return None
+            k += 1
+            if ok(k) and toks[k].n in _E_LEAGUE_TIERS:
+                k += 1
+            return i, k, "MISC", "competition"
+        if ok(k) and toks[k].n in _E_CUP_LINKS:
+            k += 1
+        if not ok(k) or toks[k].gaz < 0:
+            return None
+        m = gaz[toks[k].gaz]
+        if m.mention_kind != "name" or m.entity_type != "LOC" or m.start != toks[k].s:
+            return None
+        end = k
+        while end < n_tok and toks[end].gaz == toks[k].gaz:
+            end += 1
+        return i, end, "MISC", "competition"
     if _reading_in(t.n, _B_HEADS) is not None:
         k = i + 1
         if ok(k) and toks[k].n in _B_SAINTS:
@@ -1332,6 +1401,11 @@ _CLUB_CUES = _nset("""
 مدرب لاعب لاعبو لاعبي مهاجم مدافع حارس مشجعي مشجعو نادي فريق
 """)
 _CLUB_SUFFIXES = _nset("يونايتد سيتي هوتسبير ألبيون وندررز روفرز أتلتيك")
+# words that open a club's name before its city (سيسكا موسكو, سبورتنغ لشبونة, أتلتيك بلباو)
+_CLUB_PREFIXES = _nset("""
+سيسكا سبورتنغ سبورتينغ أتلتيك أتلتيكو ريال أولمبيك إنتر ديبورتيفو بوروسيا باير هيرتا دينامو ديناموا
+سبارتاك لوكوموتيف زينيت أياكس فيتيسه ستاد ستاندار رابيد أوستريا سلافيا سبارتا أوليمبياكوس
+""")
 _PREV_WORD_RE = re.compile(r"(\w+)\s+$")
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
 
@@ -1343,7 +1417,7 @@ def _club_suffix(word: str) -> bool:
     if n in _CLUB_SUFFIXES:
         return True
     return len(n) >= 3 and n[-1] in "زس" and _name_like(n, word) and not n.startswith("ال") \
-        and _ant_freq(word) < RARE_FREQ
+        and n[0] not in "وف" and _ant_freq(word) < RARE_FREQ  # not إنجلترا وويلز
 
 
 def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
@@ -1363,22 +1437,59 @@ def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
         suffix = nxt is not None and _club_suffix(nxt.group(1))
         prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
         cue = prev is not None and _reading_in(_nw(prev.group(1)), _CLUB_CUES) is not None
+        prev_n = _nw(prev.group(1)) if prev is not None else ""
+        if not (suffix or cue) and nxt is not None and _masculine_nisba(nxt.group(1)) \
+                and not _reading_in(prev_n, _L_CUES | _P_THING_NOUNS) \
+                and entities.is_sports_text(entities.normalize(text)):
+            # روما الإيطالي in sports news: the city would take the feminine (الإيطالية); not
+            # after a place word or a building, which the adjective may describe (استاد مدينة
+            # سان بطرسبرغ الروسي)
+            cue = True
         if not (suffix or cue):
             out.append(m)
             continue
-        end = nxt.end() if suffix else m.end
-        name = text[m.start:end]
+        start, end = m.start, (nxt.end() if suffix else m.end)
+        club_prefix = _reading_in(prev_n, _CLUB_PREFIXES) if prev is not None else None
+        if club_prefix is not None and prev.end() + 1 >= m.start:
+            # سيسكا موسكو, (و)سبورتنغ لشبونة, أتلتيك بلباو: the club's whole name
+            start = prev.start(1) + _raw_offset(prev.group(1), len(club_prefix[0]))
+        name = text[start:end]
         idx = folds.get(fold(name))
         if idx is not None and g.entities[idx].entity_type == "ORG":
             ent = g.entities[idx]
-            out.append(Mention(m.start, end, name, ent.entity_id, "ORG", ent.canonical_name, "rule_club", "name"))
+            out.append(Mention(start, end, name, ent.entity_id, "ORG", ent.canonical_name, "rule_club", "name"))
         else:
-            out.append(Mention(m.start, end, name, auto_id("ORG", _nw(name)), "ORG", name, "rule_club", "name"))
+            out.append(Mention(start, end, name, auto_id("ORG", _nw(name)), "ORG", name, "rule_club", "name"))
+    return out
+
+
+def _masculine_nisba(word: str) -> bool:
+    """A definite masculine nationality adjective (الإيطالي, الإسباني; not الإيطالية)."""
+    n = _nw(word)
+    return n.startswith("ال") and n.endswith("ي") and n in _modifiers()
+
+
+def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
+    """A one-word country name that is also its feminine nationality adjective (السعودية)
+    right after a definite feminine noun agrees with that noun: القنصلية السعودية, المخابرات
+    السعودية, القمة الأمريكية السعودية are Saudi things, so the mention becomes a nisba
+    mention of the country (kept apart from the country's own counts). After an indefinite
+    noun (زيارة السعودية), a verb or a preposition it stays the country."""
+    out = []
+    for m in gaz:
+        if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and " " not in m.surface:
+            n = _nw(m.surface)
+            prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
+            if prev is not None and n.startswith("ال") and n.endswith("يه") and len(n) > 5:
+                p = _strip_conj(_nw(prev.group(1)))
+                if p.startswith("ال") and len(p) > 4 and p.endswith(("ه", "ات")):
+                    m = dataclasses.replace(m, method="nisba_agreement", mention_kind="nisba")
+        out.append(m)
     return out
 
 
 def _extract_precise(text: str, opt: dict) -> list[Mention]:
-    gaz = clubs_by_context(text, entities.extract_mentions(text))
+    gaz = country_as_adjective(text, clubs_by_context(text, entities.extract_mentions(text)))
     token_spans = tagger.tokenize(text)
     toks = _tokens(text, gaz, token_spans)
     if not toks:
@@ -1421,6 +1532,9 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
         # a preposition with a pronoun the tagger took into the name (وأكد لي حمد بن جاسم)
         while b - a > 2 and toks[a].n in _P_PREP_PRONOUNS:
             a += 1
+            s = toks[a].s
+        # a first name keeps its first letter: the tagger read the ف of فادي as a clitic
+        if s > toks[a].s and toks[a].n in _first_names():
             s = toks[a].s
         raw = [text[s:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
         words = tuple(_nw(w) for w in raw)
@@ -1508,6 +1622,19 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
                                           overlaps=overlaps(s, e),
                                           rare=all(_ant_freq(w) < RARE_FREQ for w in raw)), _canonical(raw, False)))
 
+    # 3b. a name in quotes right after an organisation head: صحيفة «الشرق الأوسط», شركة «وايمو»
+    for i, t in enumerate(toks):
+        if t.word and t.gaz < 0 and _is_cue_word(t.n) and _reading_in(t.n, _O_HEADS) is not None:
+            found = quoted_name(toks, i, gaz)
+            if found is not None:
+                a, b = found
+                raw = [toks[k].raw for k in range(a, b)]
+                head = _reading_in(t.n, _O_HEADS)[1]
+                cands.append((toks[a].s, toks[b - 1].e,
+                              Candidate("ORG", tuple(toks[k].n for k in range(a, b)), tuple(raw), "quoted",
+                                        head=head, overlaps=overlaps(toks[a].s, toks[b - 1].e)),
+                              _canonical(raw, False)))
+
     # 4. named wars, exercises and buildings (:func:`named_event_or_building`)
     things: list[tuple] = []
     for i, t in enumerate(toks):
@@ -1515,7 +1642,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
             found = named_event_or_building(text, toks, i, gaz)
             if found:
                 a, b, typ, rule = found
-                pre = _reading_in(toks[a].n, _E_WAR | _B_HEADS)
+                pre = _reading_in(toks[a].n, _E_WAR | _B_HEADS | _E_CUPS)
                 s_ = _span_start(toks[a], pre[0]) if pre else toks[a].s
                 raw = [text[s_:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
                 things.append((s_, toks[b - 1].e, typ, rule, _canonical(raw, bool(pre) and pre[0].endswith("لل"))))
@@ -1542,6 +1669,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
         taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     drop: set[int] = set()
     adds: list[tuple[Mention, Candidate]] = []
+    full_names: dict[tuple, tuple] = {}  # (first word, last word) -> (words, mention) of a person of 3+ words
 
     def placeable(s: int, e: int) -> list[int] | None:
         """The gazetteer mentions wholly inside [s, e) (the new name replaces them), or None
@@ -1562,13 +1690,29 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
             continue
         name = " ".join(c.words)
         idx = folds.get(fold(name))
+        if c.source == "quoted":
+            # صحيفة «الشرق الأوسط» is the newspaper the gazetteer knows as صحيفة الشرق الأوسط,
+            # never the region
+            idx = folds.get(fold(c.head + " " + name), idx)
+            if idx is not None and g.entities[idx].entity_type != "ORG":
+                idx = None
         if idx is not None:
             ent = g.entities[idx]
             eid, typ, canonical = ent.entity_id, ent.entity_type, ent.canonical_name
         else:
             eid, typ = auto_id(c.typ, name), c.typ
+            if c.typ == "PER" and len(c.words) >= 2:
+                # فادي البطش after فادي محمد البطش: the same first and last name in one text is
+                # the person named in full (longer names are placed first)
+                full = full_names.get((c.words[0], c.words[-1]))
+                if full is not None and len(full[0]) > len(c.words):
+                    eid, canonical = full[1].entity_id, full[1].canonical
         drop.update(inside)
-        adds.append((Mention(s, e, text[s:e], eid, typ, canonical, "rule_" + rule, "name"), c))
+        m_new = Mention(s, e, text[s:e], eid, typ, canonical, "rule_" + rule, "name")
+        if typ == "PER" and len(c.words) >= 3 and not any(w in _P_CONNECTORS for w in c.words):
+            # not across a patronymic chain: عبد العزيز is not عبد الله بن عبد العزيز
+            full_names.setdefault((c.words[0], c.words[-1]), (c.words, m_new))
+        adds.append((m_new, c))
         taken[s:e] = b"\x01" * (e - s)
     thing_adds: list[Mention] = []
     for s, e, typ, rule, canonical in things:
@@ -1576,7 +1720,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
         if inside is None:
             continue
         drop.update(inside)  # the building's saint or city is part of its name, not a mention
-        eid = auto_id(typ, _nw(text[s:e]))
+        eid = auto_id(typ, _nw(canonical))  # للدوري الإنجليزي: the span is لدوري ..., the name الدوري ...
         chosen_thing = Mention(s, e, text[s:e], eid, typ, canonical, "rule_" + rule, "name")
         thing_adds.append(chosen_thing)
         taken[s:e] = b"\x01" * (e - s)
@@ -1622,7 +1766,10 @@ def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention
             by_first.setdefault(words[-2], []).append((words[-2:], m))
         elif m.entity_type == "PER" and len(words) >= 2:
             last = words[-1]
-            if len(last) >= 3 and last not in entities._NOT_SURNAMES and not last.startswith("ال"):
+            # a definite surname (سليم الجبوري -> الجبوري) too, but see below: only after a
+            # speech verb or a title, and never a nationality or a common adjective
+            if len(last) >= 3 and last not in entities._NOT_SURNAMES and not (
+                    last.startswith("ال") and (last in _modifiers() or last in _O_GENERIC_ADJ or len(last) < 6)):
                 ids = surnames.setdefault(last, [])
                 if all(x.entity_id != m.entity_id for x in ids):
                     ids.append(m)
@@ -1662,8 +1809,12 @@ def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention
                 # الجزائري سليماني, المدرب سامباولي; not رئيس شركة فورد (the company's name)
                 titled = (_strip_conj(prev) in _modifiers() or _title_before(toks, i)) \
                     and _reading_in(prev, _O_HEADS) is None
-                if prev not in _P_CONNECTORS and not _first_name_word(prev) and (
-                        rare or titled or _reading_in(prev, _SURNAME_CONTEXT) or (sp and sp[2] == "PER")):
+                context = titled or _reading_in(prev, _SURNAME_CONTEXT)
+                if rest.startswith("ال"):
+                    ok = bool(context)  # ودعا الجبوري; a bare definite word is too often a noun
+                else:
+                    ok = rare or context or (sp and sp[2] == "PER")
+                if prev not in _P_CONNECTORS and not _first_name_word(prev) and ok:
                     hit = (1, surnames[rest][0], "surname")
             if hit:
                 L, m, method = hit

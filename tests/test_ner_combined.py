@@ -413,3 +413,110 @@ def test_bare_surname_after_a_title_or_nationality(monkeypatch):
     got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
     assert got.count(("سامباولي", "PER")) == 1 and ("خورخي سامباولي", "PER") in got
     assert ("فورد", "PER") not in got  # after رئيس شركة it names the company
+
+
+SPORTS = " وقال مدرب الفريق بعد المباراة إن اللاعب سجل هدفا في الدوري."
+
+
+@pytest.mark.parametrize("text, name, place", [
+    ("وتأهل الفريق إلى دوري أبطال أوروبا بعد الفوز.", "دوري أبطال أوروبا", "أوروبا"),
+    ("وخسر في نهائي كأس ألمانيا أمس.", "كأس ألمانيا", "ألمانيا"),
+    ("وفاز بلقب بطولة أمم أفريقيا مرتين.", "بطولة أمم أفريقيا", "أفريقيا"),
+    ("وهو هداف الدوري الإسباني هذا الموسم.", "الدوري الإسباني", None),
+])
+def test_competitions_are_named_events_not_places(text, name, place):
+    got = [(m.surface, m.entity_type, m.mention_kind) for m in C.extract_precise(text)]
+    assert (name, "MISC", "name") in got
+    assert place is None or not any(s == place for s, _, _ in got)
+
+
+def test_a_competition_needs_a_place_or_nationality():
+    got = C.extract_precise("وفاز ببطولة العالم وبالدوري المحلي وبكأس البطولة.")
+    assert not any(m.method == "rule_competition" for m in got)
+    # the same name with or without لل gets one id
+    a = [m for m in C.extract_precise("وتصدر الفريق الدوري الإسباني.") if m.entity_type == "MISC"]
+    b = [m for m in C.extract_precise("وعاد للدوري الإسباني.") if m.entity_type == "MISC"]
+    assert a and b and a[0].entity_id == b[0].entity_id and b[0].surface == "لدوري الإسباني"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("وقالت القنصلية السعودية في إسطنبول إن التحقيق مستمر.", "nisba"),
+    ("وعقدت القمة الأمريكية السعودية أمس.", "nisba"),
+    ("ونفت المخابرات السعودية ذلك.", "nisba"),
+    ("وزار الرئيس السعودية أمس.", "name"),  # a masculine noun before: the country
+    ("ووصل الوفد إلى السعودية.", "name"),
+    ("وتبحث زيارة السعودية غدا.", "name"),  # an indefinite noun in construct: the country
+])
+def test_country_that_is_also_its_feminine_adjective(text, kind):
+    sa = [m for m in C.extract_precise(text) if m.entity_id == "loc:country:sa"]
+    assert len(sa) == 1 and sa[0].mention_kind == kind
+
+
+def test_city_with_a_masculine_nationality_is_its_club_in_sports_news():
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("وتعادل روما الإيطالي مع خصمه." + SPORTS)]
+    assert ("روما", "ORG") in got
+    # outside sports news the same words stay a place
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("ووصل روما الإيطالي أمس وفد رسمي.")]
+    assert ("روما", "LOC") in got
+
+
+def test_club_named_like_its_city_needs_sports_context():
+    club = "org:club:barcelona"
+    assert any(m.entity_id == club for m in C.extract_precise("وفاز برشلونة على خصمه." + SPORTS))
+    assert any(m.entity_id == club for m in C.extract_precise("وتعاقد برشلونة الإسباني مع مدافع."))
+    assert any(m.entity_id == club for m in C.extract_precise("وقال لاعب برشلونة إن الموسم صعب."))
+    assert not any(m.entity_id == club for m in C.extract_precise("وزار الوفد برشلونة أمس."))
+
+
+@pytest.mark.parametrize("text, name, eid", [
+    ("وقالت شركة «وايمو» إن سياراتها جاهزة.", "وايمو", "org:auto:" + C.fold("وايمو")),
+    ("ونقلت صحيفة «الشرق الأوسط» عن مصادر.", "الشرق الأوسط", "org:media:asharq_al_awsat"),
+    ("وفاز حزب «العدالة والتنمية» بالانتخابات.", "العدالة والتنمية", None),
+])
+def test_quoted_name_after_an_organisation_head(text, name, eid):
+    got = {m.surface: m for m in C.extract_precise(text)}
+    assert name in got and got[name].entity_type == "ORG"
+    assert eid is None or got[name].entity_id == eid
+
+
+@pytest.mark.parametrize("text", [
+    "وقالت الشركة «إننا ملتزمون بذلك» في بيان.",  # a quotation, not a name
+    "وقالت وزارة «نرفض هذا القرار تماما وبشدة» أمس.",  # more than four words
+    "وأوضحت وكالة «الأنباء» ذلك.",  # a common complement alone
+])
+def test_quotations_after_a_head_are_not_names(text):
+    assert not any(m.method == "rule_org_quoted_name" for m in C.extract_precise(text))
+
+
+def test_first_name_keeps_its_first_letter_and_short_form_joins_the_full_name(monkeypatch):
+    text = "وقتل المهندس فادي محمد البطش في ماليزيا. وكان فادي البطش يعمل محاضرا."
+    fake_tagger(monkeypatch, lambda t: [("ادي محمد البطش", "PER"), ("فادي البطش", "PER")])
+    per = [m for m in C.extract_precise(text) if m.entity_type == "PER"]
+    assert [m.surface for m in per] == ["فادي محمد البطش", "فادي البطش"]
+    assert per[0].entity_id == per[1].entity_id and per[1].canonical == "فادي محمد البطش"
+
+
+def test_short_form_never_crosses_a_patronymic(monkeypatch):
+    text = "وقال الملك عبد الله بن عبد العزيز إن الأمر مهم. وقال الأمير عبد العزيز إن ذلك صحيح."
+    fake_tagger(monkeypatch, lambda t: [("عبد الله بن عبد العزيز", "PER"), ("عبد العزيز", "PER")])
+    ids = {m.surface: m.entity_id for m in C.extract_precise(text) if m.entity_type == "PER"}
+    assert ids.get("عبد العزيز") != ids.get("عبد الله بن عبد العزيز")
+
+
+def test_definite_surname_needs_a_speech_verb_or_title(monkeypatch):
+    text = "وقال رئيس البرلمان سليم الجبوري إن الانتخابات نزيهة. ودعا الجبوري إلى الهدوء. وكان الجبوري الطابع واضحا."
+    fake_tagger(monkeypatch, lambda t: [("سليم الجبوري", "PER")])
+    per = [m for m in C.extract_precise(text) if m.entity_type == "PER"]
+    assert [m.surface for m in per] == ["سليم الجبوري", "الجبوري"]
+    assert per[1].start == text.index("الجبوري إلى")
+
+
+def test_club_name_takes_its_prefix_and_a_place_word_blocks_the_club_reading():
+    got = [(m.surface, m.entity_type) for m in C.extract_precise(
+        "يلتقي سيسكا موسكو الروسي وسبورتنغ لشبونة البرتغالي." + SPORTS)]
+    assert ("سيسكا موسكو", "ORG") in got and ("سبورتنغ لشبونة", "ORG") in got
+    got = [(m.surface, m.entity_type) for m in C.extract_precise(
+        "وتقام المباراة في استاد مدينة سان بطرسبرغ الروسي." + SPORTS)]
+    assert ("سان بطرسبرغ", "LOC") in got
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("وتطبق القواعد في إنجلترا وويلز.")]
+    assert got == [("إنجلترا", "LOC"), ("ويلز", "LOC")]
