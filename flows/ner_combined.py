@@ -1283,6 +1283,11 @@ _THING_HEADS = _E_WAR | _E_DRILL | _B_HEADS | _E_CUPS
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 
 
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
+def _is_thing_head(n: str) -> bool:
+    return _reading_in(n, _THING_HEADS) is not None
+
+
 def named_event_or_building(text: str, toks: list[_Tok], i: int, gaz: list[Mention]) -> tuple[int, int, str, str] | None:
     """A named war, exercise or building whose head noun is token i: (first token, index
     after the last, type, rule) or None. Rules, by shape:
@@ -1463,6 +1468,57 @@ def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
     return out
 
 
+# in sports news a country right after one of these (or before a verb of result) is its team:
+# فازت على الأوروغواي, أمام سويسرا, ضد صربيا, انتزعت ليبيا نقطة, خسرت نيجيريا, مباراة المكسيك
+_TEAM_BEFORE = _nset("""
+ضد أمام بين مباراة مباريات لقاء مواجهة المواجهة منافسه منافسها فاز فازت يفوز تفوز تعادل تعادلت يتعادل
+تتعادل خسر خسرت يخسر تخسر هزم هزمت تغلب تغلبت انتزع انتزعت أحرز أحرزت حقق حققت أرغم أرغمت تأهل تأهلت
+واجه واجهت يواجه تواجه التقى التقت يلتقي تلتقي أقصى أقصت أطاح أطاحت لاعبي لاعبو منتخب
+""")
+_TEAM_AFTER = _nset("""
+فاز فازت تفوز يفوز تعادل تعادلت تتعادل خسر خسرت تخسر هزم هزمت تأهل تأهلت انتزع انتزعت تغلب تغلبت
+أحرز أحرزت سجل سجلت حققت حقق أرغمت أرغم
+""")
+_WIN_VERBS = _nset("فاز فازت يفوز تفوز فوز فوزه فوزها تغلب تغلبت يتغلب تتغلب")
+
+
+def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
+    """In sports news (:func:`entities.is_sports_text`) a country named as a side of a game is
+    its national team: an ORG whose name is منتخب + the country (one id across articles),
+    found where a word of playing or of result stands right before it (ضد صربيا, أمام
+    سويسرا, انتزعت ليبيا, مباراة المكسيك, فازت على الأوروغواي) or a verb of result right
+    after it (وكانت ليبيا فازت). Elsewhere, and after في/من/إلى, the country stays a place."""
+    if not any(m.mention_kind == "name" and m.entity_id.startswith("loc:country:") for m in gaz):
+        return gaz
+    if not entities.is_sports_text(entities.normalize(text)):
+        return gaz
+    out = []
+    last_team_end = -10
+    for m in gaz:
+        if m.mention_kind == "name" and m.entity_id.startswith("loc:country:"):
+            if text[last_team_end:m.start].strip() in ("و", "،", ","):  # بين كرواتيا وإنكلترا
+                last_team_end = m.end
+                name = "منتخب " + m.canonical
+                out.append(Mention(m.start, m.end, m.surface, auto_id("ORG", _nw(name)), "ORG", name,
+                                   "rule_national_team", "name"))
+                continue
+            prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
+            prev_n = _nw(prev.group(1)) if prev is not None else ""
+            nxt = _NEXT_WORD_RE.match(text, m.end)
+            team = _reading_in(prev_n, _TEAM_BEFORE) is not None or (
+                nxt is not None and _reading_in(_nw(nxt.group(1)), _TEAM_AFTER) is not None)
+            if not team and prev_n == "علي" and prev is not None:  # فازت على الأوروغواي
+                before = _PREV_WORD_RE.search(text, max(0, prev.start() - 40), prev.start())
+                team = before is not None and _reading_in(_nw(before.group(1)), _WIN_VERBS) is not None
+            if team:
+                last_team_end = m.end
+                name = "منتخب " + m.canonical
+                m = Mention(m.start, m.end, m.surface, auto_id("ORG", _nw(name)), "ORG", name, "rule_national_team",
+                            "name")
+        out.append(m)
+    return out
+
+
 def _masculine_nisba(word: str) -> bool:
     """A definite masculine nationality adjective (الإيطالي, الإسباني; not الإيطالية)."""
     n = _nw(word)
@@ -1489,7 +1545,7 @@ def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
 
 
 def _extract_precise(text: str, opt: dict) -> list[Mention]:
-    gaz = country_as_adjective(text, clubs_by_context(text, entities.extract_mentions(text)))
+    gaz = country_as_adjective(text, national_teams(text, clubs_by_context(text, entities.extract_mentions(text))))
     token_spans = tagger.tokenize(text)
     toks = _tokens(text, gaz, token_spans)
     if not toks:
@@ -1573,9 +1629,9 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
 
     # 2. organisation heads, 3. place cues
     n_tok = len(toks)
-    for i, t in enumerate(toks):
-        if not t.word or t.gaz >= 0 or not _is_cue_word(t.n):
-            continue
+    cue_tokens = [i for i, t in enumerate(toks) if t.word and t.gaz < 0 and _is_cue_word(t.n)]
+    for i in cue_tokens:
+        t = toks[i]
         r = _reading_in(t.n, _O_HEADS)
         if r is not None:
             pre, head = r
@@ -1623,8 +1679,9 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
                                           rare=all(_ant_freq(w) < RARE_FREQ for w in raw)), _canonical(raw, False)))
 
     # 3b. a name in quotes right after an organisation head: صحيفة «الشرق الأوسط», شركة «وايمو»
-    for i, t in enumerate(toks):
-        if t.word and t.gaz < 0 and _is_cue_word(t.n) and _reading_in(t.n, _O_HEADS) is not None:
+    for i in cue_tokens:
+        t = toks[i]
+        if _reading_in(t.n, _O_HEADS) is not None:
             found = quoted_name(toks, i, gaz)
             if found is not None:
                 a, b = found
@@ -1637,8 +1694,9 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
 
     # 4. named wars, exercises and buildings (:func:`named_event_or_building`)
     things: list[tuple] = []
-    for i, t in enumerate(toks):
-        if t.word and _reading_in(t.n, _THING_HEADS) is not None:
+    for i in [i for i, t in enumerate(toks) if t.word and _is_thing_head(t.n)]:
+        t = toks[i]
+        if True:
             found = named_event_or_building(text, toks, i, gaz)
             if found:
                 a, b, typ, rule = found

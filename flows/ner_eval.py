@@ -4,8 +4,10 @@ Independent of any particular tagger: it reads CoNLL/BIO files, scores
 label sequences, and scores any char-offset extractor
 ``extract_fn(text) -> list[(start, end, type)]`` against gold token spans.
 
-    python -m flows.ner_eval                    # table for flows.tagger.tag_text
-    python -m flows.ner_eval --system combined  # gazetteer + tagger + rules (flows.ner_combined)
+    python -m flows.ner_eval                    # seeds, then ANERcorp test for the three extractors
+    python -m flows.ner_eval --system tagger    # dev and test tables for flows.tagger.tag_text
+    python -m flows.ner_eval --system combined  # gazetteer + tagger + rules (flows.ner_combined.extract)
+    python -m flows.ner_eval --system pipeline  # the warehouse's extractor (ner_combined.extract_precise)
 """
 from __future__ import annotations
 
@@ -229,14 +231,25 @@ def combined_spans(text: str) -> list:
     return ner_combined.spans(text)
 
 
+def pipeline_spans(text: str) -> list:
+    """(start, end, type) of the name mentions of :func:`flows.ner_combined.extract_precise`,
+    the extractor the pipeline loads into the warehouse (precision first)."""
+    from flows import ner_combined
+
+    return [(m.start, m.end, m.entity_type) for m in ner_combined.extract_precise(text)
+            if m.mention_kind == "name"]
+
+
 def main(argv=None) -> None:
     import argparse
 
     from flows import tagger
 
     ap = argparse.ArgumentParser(description="ANERcorp dev/test scores")
-    ap.add_argument("--system", choices=("tagger", "combined"), default="tagger",
-                    help="tagger: flows.tagger.tag_text; combined: flows.ner_combined.extract")
+    ap.add_argument("--system", choices=("all", "tagger", "combined", "pipeline"), default="all",
+                    help="tagger: flows.tagger.tag_text; combined: flows.ner_combined.extract; pipeline: "
+                         "flows.ner_combined.extract_precise (what the warehouse gets); all: the test split "
+                         "for the three (default)")
     args = ap.parse_args(argv)
     from flows import seed_eval
 
@@ -247,6 +260,17 @@ def main(argv=None) -> None:
         raise SystemExit(f"missing {ANERCORP_TEST}")
     _, dev = split_train_dev(read_conll(ANERCORP_TRAIN))
     test = read_conll(ANERCORP_TEST)
+    if args.system == "all":
+        for label, fn in (("tagger (tag_text)", tagger.tag_text), ("combined (ner_combined.extract)", combined_spans),
+                          ("pipeline (ner_combined.extract_precise)", pipeline_spans)):
+            print(format_table(evaluate_spans(fn, test, group=ARTICLE_SENTENCES),
+                               f"anercorp test, {label}, {ARTICLE_SENTENCES} sentences per text"))
+            print()
+        return
+    if args.system == "pipeline":
+        print(format_table(evaluate_spans(pipeline_spans, test, group=ARTICLE_SENTENCES),
+                           f"anercorp test, pipeline extraction, {ARTICLE_SENTENCES} sentences per text"))
+        return
     if args.system == "combined":
         print("note: the committed tagger was trained on all of train, dev included, so the dev line\n"
               "is optimistic; tune with a tagger trained without dev (flows.train_tagger --dev-only).\n")

@@ -520,3 +520,27 @@ def test_club_name_takes_its_prefix_and_a_place_word_blocks_the_club_reading():
     assert ("سان بطرسبرغ", "LOC") in got
     got = [(m.surface, m.entity_type) for m in C.extract_precise("وتطبق القواعد في إنجلترا وويلز.")]
     assert got == [("إنجلترا", "LOC"), ("ويلز", "LOC")]
+
+
+@pytest.mark.parametrize("text, team", [
+    ("وانتزعت ليبيا نقطة ثمينة من مضيفتها." + SPORTS, "ليبيا"),
+    ("وخسر المنتخب أمام سويسرا بهدف." + SPORTS, "سويسرا"),
+    ("وفازت على الأوروغواي في ربع النهائي." + SPORTS, "الأوروغواي"),
+    ("وكانت نيجيريا فازت في الجولة الأولى." + SPORTS, "نيجيريا"),
+])
+def test_country_as_a_side_of_a_game_is_its_national_team(text, team):
+    got = {m.surface: m for m in C.extract_precise(text)}
+    assert got[team].entity_type == "ORG" and got[team].canonical.startswith("منتخب ")
+    assert got[team].entity_id == "org:auto:" + C.fold(got[team].canonical)
+
+
+def test_country_stays_a_place_outside_a_game():
+    # sports news, but the country is where the tournament is played
+    got = {m.surface: m.entity_type for m in C.extract_precise("وتقام النهائيات في روسيا الصيف المقبل." + SPORTS)}
+    assert got["روسيا"] == "LOC"
+    # the same words outside sports news
+    got = {m.surface: m.entity_type for m in C.extract_precise("وقال الوزير إن المحادثات أمام سويسرا صعبة.")}
+    assert got["سويسرا"] == "LOC"
+    # two teams joined by و
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("وتعد المواجهة بين كرواتيا وإنكلترا قوية." + SPORTS)]
+    assert ("كرواتيا", "ORG") in got and ("إنكلترا", "ORG") in got
