@@ -104,6 +104,7 @@ _SPORT_WORDS = frozenset(normalize(w) for w in """
 مدرب المدرب الموسم بطولة البطولة كأس الكأس ملعب الملعب المنتخب التعادل الفوز مهاجم المهاجم الانتقالات
 """.split())
 SPORT_ARTICLE_WORDS = 4
+_SPORT_RE = re.compile(r"(?<!\w)[وفبل]?(?:" + "|".join(sorted(_SPORT_WORDS, key=len, reverse=True)) + r")(?!\w)")
 _MODIFIERS = frozenset(normalize(w) for w in """
 السابق السابقة الحالي الحالية الجديد الجديدة الأسبق المنتخب المنتخبة المخلوع الراحل الأعلى العام
 الأول الأولى المؤقت المكلف الفخري
@@ -282,14 +283,12 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
 
 def is_sports_text(norm: str) -> bool:
     """The normalized text is sports news: SPORT_ARTICLE_WORDS or more of its words are
-    words of sports reports (مباراة, الدوري, هدف, لاعب, مدرب ...)."""
+    words of sports reports (مباراة, الدوري, هدف, لاعب, مدرب ...; و/ف/ب/ل allowed before)."""
     n = 0
-    for m in _WORD_RE.finditer(norm):
-        w = m.group()
-        if w in _SPORT_WORDS or (len(w) > 3 and w[0] in "وفبل" and w[1:] in _SPORT_WORDS):
-            n += 1
-            if n >= SPORT_ARTICLE_WORDS:
-                return True
+    for _ in _SPORT_RE.finditer(norm):
+        n += 1
+        if n >= SPORT_ARTICLE_WORDS:
+            return True
     return False
 
 

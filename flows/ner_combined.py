@@ -916,12 +916,15 @@ class _Tok:
     word: bool      # letters only
     nl: bool        # a line break between the previous token and this one
     gaz: int = -1   # index of the gazetteer mention overlapping the token, -1 if none
+    cue: bool = False    # an organisation head or a place cue (:func:`_is_cue_word`)
+    thing: bool = False  # a war, exercise, competition or building head (:func:`_is_thing_head`)
 
 
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _word_info(raw: str) -> tuple:
     n = _nw(raw)
-    return n, bool(n) and n.isalpha()
+    word = bool(n) and n.isalpha()
+    return n, word, word and _is_cue_word(n), word and _is_thing_head(n)
 
 
 def _tokens(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[_Tok]:
@@ -932,14 +935,14 @@ def _tokens(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None =
     has_nl = "\n" in text
     for s, e in (tagger.tokenize(text) if spans is None else spans):
         raw = text[s:e]
-        n, word = _word_info(raw)
+        n, word, cue, thing = _word_info(raw)
         g = -1
         if gi < ng:
             while gi < ng and gaz[gi].end <= s:
                 gi += 1
             if gi < ng and gaz[gi].start < e:
                 g = gi
-        append(_Tok(s, e, raw, n, word, has_nl and "\n" in text[prev_e:s], g))
+        append(_Tok(s, e, raw, n, word, has_nl and "\n" in text[prev_e:s], g, cue, thing))
         prev_e = e
     return toks
 
@@ -1444,8 +1447,7 @@ def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
         cue = prev is not None and _reading_in(_nw(prev.group(1)), _CLUB_CUES) is not None
         prev_n = _nw(prev.group(1)) if prev is not None else ""
         if not (suffix or cue) and nxt is not None and _masculine_nisba(nxt.group(1)) \
-                and not _reading_in(prev_n, _L_CUES | _P_THING_NOUNS) \
-                and entities.is_sports_text(entities.normalize(text)):
+                and not _reading_in(prev_n, _L_CUES | _P_THING_NOUNS) and _sports(text):
             # روما الإيطالي in sports news: the city would take the feminine (الإيطالية); not
             # after a place word or a building, which the adjective may describe (استاد مدينة
             # سان بطرسبرغ الروسي)
@@ -1482,6 +1484,12 @@ _TEAM_AFTER = _nset("""
 _WIN_VERBS = _nset("فاز فازت يفوز تفوز فوز فوزه فوزها تغلب تغلبت يتغلب تتغلب")
 
 
+@functools.lru_cache(maxsize=8)
+def _sports(text: str) -> bool:
+    """:func:`entities.is_sports_text` of a text, asked by several rules of the same text."""
+    return entities.is_sports_text(entities.normalize(text))
+
+
 def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
     """In sports news (:func:`entities.is_sports_text`) a country named as a side of a game is
     its national team: an ORG whose name is منتخب + the country (one id across articles),
@@ -1490,7 +1498,7 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
     after it (وكانت ليبيا فازت). Elsewhere, and after في/من/إلى, the country stays a place."""
     if not any(m.mention_kind == "name" and m.entity_id.startswith("loc:country:") for m in gaz):
         return gaz
-    if not entities.is_sports_text(entities.normalize(text)):
+    if not _sports(text):
         return gaz
     out = []
     last_team_end = -10
@@ -1629,7 +1637,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
 
     # 2. organisation heads, 3. place cues
     n_tok = len(toks)
-    cue_tokens = [i for i, t in enumerate(toks) if t.word and t.gaz < 0 and _is_cue_word(t.n)]
+    cue_tokens = [i for i, t in enumerate(toks) if t.cue and t.gaz < 0]
     for i in cue_tokens:
         t = toks[i]
         r = _reading_in(t.n, _O_HEADS)
@@ -1694,16 +1702,14 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
 
     # 4. named wars, exercises and buildings (:func:`named_event_or_building`)
     things: list[tuple] = []
-    for i in [i for i, t in enumerate(toks) if t.word and _is_thing_head(t.n)]:
-        t = toks[i]
-        if True:
-            found = named_event_or_building(text, toks, i, gaz)
-            if found:
-                a, b, typ, rule = found
-                pre = _reading_in(toks[a].n, _E_WAR | _B_HEADS | _E_CUPS)
-                s_ = _span_start(toks[a], pre[0]) if pre else toks[a].s
-                raw = [text[s_:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
-                things.append((s_, toks[b - 1].e, typ, rule, _canonical(raw, bool(pre) and pre[0].endswith("لل"))))
+    for i in [i for i, t in enumerate(toks) if t.thing]:
+        found = named_event_or_building(text, toks, i, gaz)
+        if found:
+            a, b, typ, rule = found
+            pre = _reading_in(toks[a].n, _E_WAR | _B_HEADS | _E_CUPS)
+            s_ = _span_start(toks[a], pre[0]) if pre else toks[a].s
+            raw = [text[s_:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
+            things.append((s_, toks[b - 1].e, typ, rule, _canonical(raw, bool(pre) and pre[0].endswith("لل"))))
 
     # the same words as a person (with a first name or a title before them) and as the name part of
     # an organisation: a person's name wins (فريق صومايلا سيسي is his camp, زعيم المعارضة صومايلا
@@ -1888,6 +1894,7 @@ def extract_precise(text: str) -> list[Mention]:
     """The precise mode (what the pipeline uses): every gazetteer mention plus the names
     :func:`decide` accepts (see the precise-mode notes above)."""
     return extract(text, PRECISE_OPTIONS)
+
 
 
 
