@@ -649,13 +649,29 @@ def _readings(n: str) -> tuple:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
+_READING_IN: dict[frozenset, dict] = {}  # word set -> normalised word -> its first reading in the set
+
+
 def _reading_in(n: str, words: frozenset):
-    """The first (proclitic, rest) reading of n whose rest is in words, else None."""
+    """The first (proclitic, rest) reading of n whose rest is in words, else None. Cached in
+    one plain dict per word set rather than an lru_cache keyed by (word, set): such keys
+    hold a set, so the garbage collector would walk every one of them."""
+    cache = _READING_IN.get(words)
+    if cache is None:
+        cache = _READING_IN[words] = {}
+    try:
+        return cache[n]
+    except KeyError:
+        pass
+    found = None
     for p, r in _readings(n):
         if r in words:
-            return p, r
-    return None
+            found = (p, r)
+            break
+    if len(cache) > tagger.TYPE_CACHE_SIZE:
+        cache.clear()
+    cache[n] = found
+    return found
 
 
 def _ant_freq(word: str) -> int:
@@ -1447,7 +1463,7 @@ def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
         cue = prev is not None and _reading_in(_nw(prev.group(1)), _CLUB_CUES) is not None
         prev_n = _nw(prev.group(1)) if prev is not None else ""
         if not (suffix or cue) and nxt is not None and _masculine_nisba(nxt.group(1)) \
-                and not _reading_in(prev_n, _L_CUES | _P_THING_NOUNS) and _sports(text):
+                and not _reading_in(prev_n, _U_PLACE_OR_THING) and _sports(text):
             # روما الإيطالي in sports news: the city would take the feminine (الإيطالية); not
             # after a place word or a building, which the adjective may describe (استاد مدينة
             # سان بطرسبرغ الروسي)
@@ -1706,7 +1722,7 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
         found = named_event_or_building(text, toks, i, gaz)
         if found:
             a, b, typ, rule = found
-            pre = _reading_in(toks[a].n, _E_WAR | _B_HEADS | _E_CUPS)
+            pre = _reading_in(toks[a].n, _U_NAMED_THING_HEADS)
             s_ = _span_start(toks[a], pre[0]) if pre else toks[a].s
             raw = [text[s_:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
             things.append((s_, toks[b - 1].e, typ, rule, _canonical(raw, bool(pre) and pre[0].endswith("لل"))))
@@ -1899,6 +1915,8 @@ def extract_precise(text: str) -> list[Mention]:
 
 
 # unions used on every token (built once)
+_U_PLACE_OR_THING = _L_CUES | _P_THING_NOUNS
+_U_NAMED_THING_HEADS = _E_WAR | _B_HEADS | _E_CUPS
 _U_THING = _P_THING_NOUNS | _O_HEADS | _L_CUES
 _U_TITLE_SPEECH = _P_TITLES | _SURNAME_CONTEXT
 _U_SPEECH_NAMED = _SURNAME_CONTEXT | _P_NAMED

@@ -369,7 +369,7 @@ def _type_attrs(word: str, res: dict) -> list[list[str]]:
 _GM_CANDS: dict = {}  # id(gazm) -> normalised word -> its forms that start a multi-word gazetteer name
 
 
-def _gm_cands(w: str, gm_cands: dict, gazm: dict) -> list[str]:
+def _gm_cands(w: str, gm_cands: dict, gazm: dict) -> tuple[str, ...]:
     """The forms of normalised word w (itself, without a proclitic) that start a
     multi-word gazetteer name; cached per word."""
     cands = [w]
@@ -378,7 +378,7 @@ def _gm_cands(w: str, gm_cands: dict, gazm: dict) -> list[str]:
         cands.append(pre.endswith(AL) and (AL + st) or st)
         if pre.endswith(AL):
             cands.append(st)
-    cands = [c for c in cands if c in gazm]
+    cands = tuple(c for c in cands if c in gazm)  # a tuple: not walked by the garbage collector
     if len(gm_cands) > TYPE_CACHE_SIZE:
         gm_cands.clear()
     gm_cands[w] = cands
