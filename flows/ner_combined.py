@@ -1519,28 +1519,28 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
     out = []
     last_team_end = -10
     for m in gaz:
-        if m.mention_kind == "name" and m.entity_id.startswith("loc:country:"):
-            if text[last_team_end:m.start].strip() in ("و", "،", ","):  # بين كرواتيا وإنكلترا
-                last_team_end = m.end
-                name = "منتخب " + m.canonical
-                out.append(Mention(m.start, m.end, m.surface, auto_id("ORG", _nw(name)), "ORG", name,
-                                   "rule_national_team", "name"))
-                continue
-            prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
-            prev_n = _nw(prev.group(1)) if prev is not None else ""
-            nxt = _NEXT_WORD_RE.match(text, m.end)
-            team = _reading_in(prev_n, _TEAM_BEFORE) is not None or (
-                nxt is not None and _reading_in(_nw(nxt.group(1)), _TEAM_AFTER) is not None)
-            if not team and prev_n == "علي" and prev is not None:  # فازت على الأوروغواي
-                before = _PREV_WORD_RE.search(text, max(0, prev.start() - 40), prev.start())
-                team = before is not None and _reading_in(_nw(before.group(1)), _WIN_VERBS) is not None
-            if team:
-                last_team_end = m.end
-                name = "منتخب " + m.canonical
-                m = Mention(m.start, m.end, m.surface, auto_id("ORG", _nw(name)), "ORG", name, "rule_national_team",
-                            "name")
+        if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and (
+                text[last_team_end:m.start].strip() in ("و", "،", ",")  # بين كرواتيا وإنكلترا
+                or _side_of_a_game(text, m)):
+            last_team_end = m.end
+            name = "منتخب " + m.canonical
+            m = Mention(m.start, m.end, m.surface, auto_id("ORG", _nw(name)), "ORG", name, "rule_national_team", "name")
         out.append(m)
     return out
+
+
+def _side_of_a_game(text: str, m: Mention) -> bool:
+    """A word of playing or of result right before the mention, or a verb of result right after."""
+    prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
+    prev_n = _nw(prev.group(1)) if prev is not None else ""
+    nxt = _NEXT_WORD_RE.match(text, m.end)
+    if _reading_in(prev_n, _TEAM_BEFORE) is not None or (
+            nxt is not None and _reading_in(_nw(nxt.group(1)), _TEAM_AFTER) is not None):
+        return True
+    if prev_n == "علي" and prev is not None:  # فازت على الأوروغواي
+        before = _PREV_WORD_RE.search(text, max(0, prev.start() - 40), prev.start())
+        return before is not None and _reading_in(_nw(before.group(1)), _WIN_VERBS) is not None
+    return False
 
 
 def _masculine_nisba(word: str) -> bool:
