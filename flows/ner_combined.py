@@ -1023,8 +1023,10 @@ def _person_before(text: str, toks: list[_Tok], a: int, s: int) -> str:
     if p >= 1 and not toks[p].word and toks[p].raw in _QUOTES and not toks[a].nl:
         p -= 1  # صحيفة "ديارو دي إيبيزا": look past an opening quote for the noun
     if p >= 0 and toks[p].word and not toks[p + 1].nl and _reading_in(toks[p].n, _U_THING) and not (
-            p >= 1 and toks[p - 1].word and not toks[p].nl and _reading_in(toks[p - 1].n, _P_TITLE_HEADS)):
-        # (not after a title in construct: رئيس البرلمان سليم الجبوري is the speaker himself)
+            p >= 1 and toks[p - 1].word and not toks[p].nl and _reading_in(toks[p - 1].n, _P_TITLE_HEADS)) \
+            and not (_reading_in(toks[p].n, _TEAM_OF) and toks[a].n in _first_names()):
+        # (not after a title in construct: رئيس البرلمان سليم الجبوري is the speaker himself; nor a
+        # first name after فريق: فريق تامر حسني is the singer's team, the name is his)
         return "thing_noun"
     if a == 0 or not toks[a - 1].word or toks[a].nl or toks[a].s < s:
         return ""
@@ -1042,6 +1044,7 @@ def _person_before(text: str, toks: list[_Tok], a: int, s: int) -> str:
     return ""
 
 
+_TEAM_OF = _nset("فريق")
 _P_NAMED = _nset("يدعى تدعى المدعو المدعوة اسمه اسمها إخراج تأليف بطولة بقيادة")
 # roles in construct right after a name (بوفون حارس يوفنتوس)
 _P_ROLE_HEADS = _nset("حارس لاعب مهاجم مدافع مدرب نجم قائد زوج زوجة ابن ابنة والد والدة شقيق شقيقة")

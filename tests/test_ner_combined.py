@@ -544,3 +544,11 @@ def test_country_stays_a_place_outside_a_game():
     # two teams joined by و
     got = [(m.surface, m.entity_type) for m in C.extract_precise("وتعد المواجهة بين كرواتيا وإنكلترا قوية." + SPORTS)]
     assert ("كرواتيا", "ORG") in got and ("إنكلترا", "ORG") in got
+
+
+def test_person_after_team_of_with_a_first_name(monkeypatch):
+    text = "وتأهل المشترك وهو من فريق تامر حسني إلى النهائي. وفاز فريق ليدز يونايتد."
+    fake_tagger(monkeypatch, lambda t: [("تامر حسني", "PER"), ("ليدز يونايتد", "PER")])
+    got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
+    assert ("تامر حسني", "PER") in got  # the singer's team: the name is his
+    assert ("ليدز يونايتد", "PER") not in got  # no first name: the team's own name
