@@ -1500,6 +1500,7 @@ _TEAM_AFTER = _nset("""
 فاز فازت تفوز يفوز تعادل تعادلت تتعادل خسر خسرت تخسر هزم هزمت تأهل تأهلت انتزع انتزعت تغلب تغلبت
 أحرز أحرزت سجل سجلت حققت حقق أرغمت أرغم
 """)
+_NATIONAL_TEAM = _nset("منتخب")
 _WIN_VERBS = _nset("فاز فازت يفوز تفوز فوز فوزه فوزها تغلب تغلبت يتغلب تتغلب")
 
 
@@ -1527,7 +1528,13 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
                 or _side_of_a_game(text, m)):
             last_team_end = m.end
             name = "منتخب " + m.canonical
-            m = Mention(m.start, m.end, m.surface, auto_id("ORG", _nw(name)), "ORG", name, "rule_national_team", "name")
+            start = m.start
+            prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
+            head = _reading_in(_nw(prev.group(1)), _NATIONAL_TEAM) if prev is not None else None
+            if head is not None:  # منتخب البرازيل, لمنتخب إسبانيا: the head word is part of the name
+                start = prev.start(1) + _raw_offset(prev.group(1), len(head[0]))
+            m = Mention(start, m.end, text[start:m.end], auto_id("ORG", _nw(name)), "ORG", name,
+                        "rule_national_team", "name")
         out.append(m)
     return out
 

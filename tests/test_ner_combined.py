@@ -552,3 +552,9 @@ def test_person_after_team_of_with_a_first_name(monkeypatch):
     got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
     assert ("تامر حسني", "PER") in got  # the singer's team: the name is his
     assert ("ليدز يونايتد", "PER") not in got  # no first name: the team's own name
+
+
+def test_national_team_after_its_head_word_takes_it_into_the_span():
+    got = [(m.surface, m.entity_type, m.canonical) for m in C.extract_precise(
+        "واستدعى المدرب ستة لاعبين لمنتخب إسبانيا قبل اللقاء." + SPORTS)]
+    assert ("منتخب إسبانيا", "ORG", "منتخب إسبانيا") in got
