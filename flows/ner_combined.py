@@ -1437,6 +1437,12 @@ _PREV_WORD_RE = re.compile(r"(\w+)\s+$")
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
 
 
+def _word_before(text: str, pos: int) -> tuple[re.Match | None, str]:
+    """The word right before text[pos] with only spaces between (or None), and its matching form."""
+    prev = _PREV_WORD_RE.search(text, max(0, pos - 40), pos)
+    return prev, (_nw(prev.group(1)) if prev is not None else "")
+
+
 def _club_suffix(word: str) -> bool:
     """A word that, after a city, makes a team's name: يونايتد, سيتي..., or a rare word
     ending like an English plural (يوتا جاز, أتلانتا هوكس, شيكاغو بولز, هيوستن روكتس)."""
@@ -1462,9 +1468,8 @@ def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
             continue
         nxt = _NEXT_WORD_RE.match(text, m.end)
         suffix = nxt is not None and _club_suffix(nxt.group(1))
-        prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
-        cue = prev is not None and _reading_in(_nw(prev.group(1)), _CLUB_CUES) is not None
-        prev_n = _nw(prev.group(1)) if prev is not None else ""
+        prev, prev_n = _word_before(text, m.start)
+        cue = prev is not None and _reading_in(prev_n, _CLUB_CUES) is not None
         if not (suffix or cue) and nxt is not None and _masculine_nisba(nxt.group(1)) \
                 and not _reading_in(prev_n, _U_PLACE_OR_THING) and _sports(text):
             # روما الإيطالي in sports news: the city would take the feminine (الإيطالية); not
@@ -1529,8 +1534,8 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
             last_team_end = m.end
             name = "منتخب " + m.canonical
             start = m.start
-            prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
-            head = _reading_in(_nw(prev.group(1)), _NATIONAL_TEAM) if prev is not None else None
+            prev, prev_n = _word_before(text, m.start)
+            head = _reading_in(prev_n, _NATIONAL_TEAM) if prev is not None else None
             if head is not None:  # منتخب البرازيل, لمنتخب إسبانيا: the head word is part of the name
                 start = prev.start(1) + _raw_offset(prev.group(1), len(head[0]))
             m = Mention(start, m.end, text[start:m.end], auto_id("ORG", _nw(name)), "ORG", name,
@@ -1541,15 +1546,14 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
 
 def _side_of_a_game(text: str, m: Mention) -> bool:
     """A word of playing or of result right before the mention, or a verb of result right after."""
-    prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
-    prev_n = _nw(prev.group(1)) if prev is not None else ""
+    prev, prev_n = _word_before(text, m.start)
     nxt = _NEXT_WORD_RE.match(text, m.end)
     if _reading_in(prev_n, _TEAM_BEFORE) is not None or (
             nxt is not None and _reading_in(_nw(nxt.group(1)), _TEAM_AFTER) is not None):
         return True
     if prev_n == "علي" and prev is not None:  # فازت على الأوروغواي
-        before = _PREV_WORD_RE.search(text, max(0, prev.start() - 40), prev.start())
-        return before is not None and _reading_in(_nw(before.group(1)), _WIN_VERBS) is not None
+        before, before_n = _word_before(text, prev.start())
+        return before is not None and _reading_in(before_n, _WIN_VERBS) is not None
     return False
 
 
@@ -1569,9 +1573,9 @@ def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
     for m in gaz:
         if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and " " not in m.surface:
             n = _nw(m.surface)
-            prev = _PREV_WORD_RE.search(text, max(0, m.start - 40), m.start)
+            prev, prev_n = _word_before(text, m.start)
             if prev is not None and n.startswith("ال") and n.endswith("يه") and len(n) > 5:
-                p = _strip_conj(_nw(prev.group(1)))
+                p = _strip_conj(prev_n)
                 if p.startswith("ال") and len(p) > 4 and p.endswith(("ه", "ات")):
                     m = dataclasses.replace(m, method="nisba_agreement", mention_kind="nisba")
         out.append(m)
