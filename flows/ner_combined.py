@@ -663,15 +663,19 @@ def _reading_in(n: str, words: frozenset):
         return cache[n]
     except KeyError:
         pass
-    found = None
-    for p, r in _readings(n):
-        if r in words:
-            found = (p, r)
-            break
+    found = _first_reading(n, words)
     if len(cache) > tagger.TYPE_CACHE_SIZE:
         cache.clear()
     cache[n] = found
     return found
+
+
+def _first_reading(n: str, words: frozenset):
+    """:func:`_reading_in` uncached, for callers that cache their own answer per word."""
+    for p, r in _readings(n):
+        if r in words:
+            return p, r
+    return None
 
 
 def _ant_freq(word: str) -> int:
@@ -966,7 +970,7 @@ def _tokens(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None =
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _is_cue_word(n: str) -> bool:
     """The word (a proclitic allowed) is an organisation head or a place cue; cached per word."""
-    return _reading_in(n, _O_HEADS) is not None or _reading_in(n, _L_CUES) is not None
+    return _first_reading(n, _O_HEADS) is not None or _first_reading(n, _L_CUES) is not None
 
 
 def _strip_conj(n: str) -> str:
@@ -1307,7 +1311,7 @@ _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _is_thing_head(n: str) -> bool:
-    return _reading_in(n, _THING_HEADS) is not None
+    return _first_reading(n, _THING_HEADS) is not None
 
 
 def named_event_or_building(text: str, toks: list[_Tok], i: int, gaz: list[Mention]) -> tuple[int, int, str, str] | None:
@@ -1499,7 +1503,7 @@ def clubs_by_context(text: str, gaz: list[Mention]) -> list[Mention]:
 _TEAM_BEFORE = _nset("""
 ضد أمام بين مباراة مباريات لقاء مواجهة المواجهة منافسه منافسها فاز فازت يفوز تفوز تعادل تعادلت يتعادل
 تتعادل خسر خسرت يخسر تخسر هزم هزمت تغلب تغلبت انتزع انتزعت أحرز أحرزت حقق حققت أرغم أرغمت تأهل تأهلت
-واجه واجهت يواجه تواجه التقى التقت يلتقي تلتقي أقصى أقصت أطاح أطاحت لاعبي لاعبو منتخب
+واجه واجهت يواجه تواجه التقى التقت يلتقي تلتقي أقصى أقصت أطاح أطاحت لاعبي لاعبو منتخب فوز خسارة هزيمة
 """)
 _TEAM_AFTER = _nset("""
 فاز فازت تفوز يفوز تعادل تعادلت تتعادل خسر خسرت تخسر هزم هزمت تأهل تأهلت انتزع انتزعت تغلب تغلبت
@@ -1530,7 +1534,7 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
     for m in gaz:
         if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and (
                 text[last_team_end:m.start].strip() in ("و", "،", ",")  # بين كرواتيا وإنكلترا
-                or _side_of_a_game(text, m)):
+                or _after_team_and_ala(text, m, last_team_end) or _side_of_a_game(text, m)):
             last_team_end = m.end
             name = "منتخب " + m.canonical
             start = m.start
@@ -1555,6 +1559,11 @@ def _side_of_a_game(text: str, m: Mention) -> bool:
         before, before_n = _word_before(text, prev.start())
         return before is not None and _reading_in(before_n, _WIN_VERBS) is not None
     return False
+
+
+def _after_team_and_ala(text: str, m: Mention, last_team_end: int) -> bool:
+    """فوز بلجيكا على بنما: the side after على, right after a team."""
+    return text[last_team_end:m.start].strip() == "على"
 
 
 def _masculine_nisba(word: str) -> bool:

@@ -558,3 +558,14 @@ def test_national_team_after_its_head_word_takes_it_into_the_span():
     got = [(m.surface, m.entity_type, m.canonical) for m in C.extract_precise(
         "واستدعى المدرب ستة لاعبين لمنتخب إسبانيا قبل اللقاء." + SPORTS)]
     assert ("منتخب إسبانيا", "ORG", "منتخب إسبانيا") in got
+
+
+def test_result_noun_and_the_side_after_ala_are_teams():
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("وبعد فوز بلجيكا على بنما بثلاثية." + SPORTS)]
+    assert ("بلجيكا", "ORG") in got and ("بنما", "ORG") in got
+
+
+def test_common_word_alias_of_a_person_needs_context():
+    assert C.extract_precise("وقال لولا أنني تأخرت لفزت.") == []
+    got = [m.entity_id for m in C.extract_precise("وقال الرئيس البرازيلي السابق لولا إن المحكمة ظالمة.")]
+    assert "per:lula_da_silva" in got
