@@ -761,7 +761,8 @@ class Candidate:
     cue: for PER "title" when a person title/office ends right before it; for LOC the cue.
     head, head_definite, parts: for ORG the head noun and the kind of each extent word:
       "def" a definite genitive, "adj" an adjective, "nisba" a gazetteer nisba form,
-      "lil" a لل complement, "propn" an unknown name word, "gaz_loc" a gazetteer place.
+      "lil" a لل complement, "propn" an unknown name word, "gaz_loc" a gazetteer place,
+      "gaz_misc" a gazetteer event or competition (رابطة الدوري الإسباني).
     after: what stopped the extent: "" | "conj" (و + a definite word or name: coordination,
       the extent is unclear) | "lil" (a لل word it could not take) | "org" (another
       organisation's name in apposition).
@@ -847,7 +848,7 @@ def decide(c: Candidate) -> tuple[bool, str]:
     if not c.words:
         return False, "empty"
     if c.typ == "ORG":
-        if any(o in ("PER", "ORG", "MISC") for o in c.overlaps):
+        if any(o in ("PER", "ORG") for o in c.overlaps) or ("MISC" in c.overlaps and "gaz_misc" not in c.parts):
             return False, "overlaps_gazetteer_name"
     elif c.overlaps:
         return False, "overlaps_gazetteer"
@@ -888,7 +889,7 @@ def decide(c: Candidate) -> tuple[bool, str]:
             return False, "org_is_person_name"  # فريق صومايلا سيسي: the person's camp
         if c.after:
             return False, "org_extent_unclear"
-        if not all(p in ("gaz_loc", "nisba", "adj", "lil") or _name_like(w, r)
+        if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil") or _name_like(w, r)
                    for w, r, p in zip(ext, c.raw[1:], parts)):
             return False, "not_name_like"
         if c.head_definite:
@@ -901,6 +902,8 @@ def decide(c: Candidate) -> tuple[bool, str]:
             return True, "org_definite_head_adjective"
         if parts[0] in ("adj", "nisba", "lil"):
             return False, "org_head_then_adjective"  # شركة الروسية, وكالة للأنباء: no genitive
+        if "gaz_misc" in parts and c.head not in _O_STRONG:
+            return False, "org_event_after_weak_head"  # تنظيم كأس العالم: organising it, not a body
         if c.head in _O_WEAK and not any(p in ("propn", "gaz_loc") for p in parts) and not c.tagger:
             return False, "org_weak_head_without_name"
         if len(ext) == 1 and ext[0] in _O_GENERIC_COMPLEMENT:
@@ -1195,11 +1198,12 @@ def org_extent(toks: list[_Tok], i: int, gaz: list[Mention], tagged: dict) -> tu
                 state in ("def", "adj") and m.entity_type == "LOC" and n.startswith("ال") and n.endswith("يه")
                 and " " not in m.surface and _readings(toks[i].n)[-1][1].endswith("ه"))
             if as_nisba and state != "start" or (
-                    m.mention_kind == "name" and m.entity_type == "LOC" and state == "start"):
+                    m.mention_kind == "name" and m.entity_type in ("LOC", "MISC") and state == "start"):
+                # a place or a named event right after the head: جامعة القاهرة, رابطة الدوري الإسباني
                 k = j
                 while k < n_tok and toks[k].gaz == t.gaz:
                     k += 1
-                kind = "nisba" if as_nisba else "gaz_loc"
+                kind = "nisba" if as_nisba else ("gaz_loc" if m.entity_type == "LOC" else "gaz_misc")
                 kinds.extend([kind] * (k - j))
                 j = k
                 state = "adj" if kind == "nisba" else "place"  # then adjectives or a لل complement
@@ -1839,6 +1843,16 @@ _SURNAME_CONTEXT = _nset("""
 """)
 
 
+# verbs whose subject, right after them, is often a person already named in full: a bare
+# surname there is that person (وأبلغ مورا, ونشر راموس, وسجل كين); too common before other
+# words to count as evidence for a new name, so only for the surname of one named earlier
+_SURNAME_VERBS = _nset("""
+أبلغ أبلغت نشر نشرت كتب كتبت غرد غردت كشف كشفت شدد شددت أعرب أعربت علق علقت لفت لفتت رد ردت
+اعترف اعترفت طالب طالبت سجل سجلت أحرز أحرزت قاد قادت لعب لعبت انضم انضمت غادر غادرت وصل وصلت
+استقبل استقبلت التقى التقت زار زارت أعلن يعلن أشاد أشادت حذر حذرت وعد وعدت أمر أمرت
+""")
+
+
 def _org_name_part(c: Candidate) -> tuple:
     """The proper-name words of an organisation candidate whose extent is only name words
     (شركة كريمسون هيكساغون -> كريمسون هيكساغون), else ()."""
@@ -1912,7 +1926,7 @@ def _precise_document_pass(text: str, toks: list[_Tok], adds: list[tuple[Mention
                 # الجزائري سليماني, المدرب سامباولي; not رئيس شركة فورد (the company's name)
                 titled = (_strip_conj(prev) in _modifiers() or _title_before(toks, i)) \
                     and _reading_in(prev, _O_HEADS) is None
-                context = titled or _reading_in(prev, _SURNAME_CONTEXT)
+                context = titled or _reading_in(prev, _SURNAME_CONTEXT) or _reading_in(prev, _SURNAME_VERBS)
                 if rest.startswith("ال"):
                     ok = bool(context)  # ودعا الجبوري; a bare definite word is too often a noun
                 else:

@@ -569,3 +569,19 @@ def test_common_word_alias_of_a_person_needs_context():
     assert C.extract_precise("وقال لولا أنني تأخرت لفزت.") == []
     got = [m.entity_id for m in C.extract_precise("وقال الرئيس البرازيلي السابق لولا إن المحكمة ظالمة.")]
     assert "per:lula_da_silva" in got
+
+
+def test_known_competitions_have_their_gazetteer_id_and_an_association_is_an_organisation():
+    got = {m.surface: m for m in C.extract_precise("وتأهل الفريق إلى دوري الأبطال، وقال رئيس رابطة الدوري الإسباني إن الموسم صعب.")}
+    assert got["دوري الأبطال"].entity_id == "misc:uefa_champions_league"
+    assert got["رابطة الدوري الإسباني"].entity_type == "ORG"
+    assert "الدوري الإسباني" not in got  # inside the association's name
+    # a weak head before a competition is an activity, not a body
+    assert not any(m.entity_type == "ORG" for m in C.extract_precise("وتسعى قطر إلى تنظيم كأس العالم 2022."))
+
+
+def test_bare_surname_after_a_verb_of_its_subject(monkeypatch):
+    text = "وقال اللاعب أندريس إنييستا إنه سعيد. ونشر إنييستا صورة عبر حسابه. وكتب بيان النادي أن إنييستا باق."
+    fake_tagger(monkeypatch, lambda t: [("أندريس إنييستا", "PER")])
+    per = [m.surface for m in C.extract_precise(text) if m.entity_type == "PER"]
+    assert per.count("إنييستا") >= 1 and per[0] == "أندريس إنييستا"
