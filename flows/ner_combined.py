@@ -585,6 +585,7 @@ _O_WEAK = _nset("""
 # الحرس الثوري); with a nationality alone they describe (الجيش الروسي, البرلمان الألماني)
 _O_DEF = _nset("الجيش البرلمان الحرس الكونغرس الحزب البنك المجلس المحكمة الاتحاد")
 _O_HEADS = _O_STRONG | _O_WEAK | _O_DEF
+_FEDERATION = entities.normalize("الاتحاد")
 # a head + only one of these is a common phrase, not a name (مجلس الإدارة, وكالة الأنباء)
 _O_GENERIC_COMPLEMENT = _nset("""
 الإدارة الأمناء التحقيق الطيران الأنباء الدولة البلاد المدينة الحكومة الشركة الحزب الجامعة الخبراء
@@ -815,6 +816,7 @@ class Candidate:
     rare: bool = False
     known_as: str = ""
     evidence: str = ""
+    sports: bool = False  # the text is sports news (:func:`entities.is_sports_text`)
 
 
 def decide(c: Candidate) -> tuple[bool, str]:
@@ -832,7 +834,8 @@ def decide(c: Candidate) -> tuple[bool, str]:
       connector: ندى بو | فرحات), nor with a common adjective in it (شون الإيجابي), nor
       starting with a definite word (الكاميروني إيتو) or with و/ف unless that is a first
       name (وأرين روبن).
-    ORG (a head noun + :func:`org_extent`): a non-empty extent that ends cleanly (not before
+    ORG (a head noun + :func:`org_extent`; in sports news الاتحاد + one nationality is the
+      national federation: الاتحاد الإنجليزي): a non-empty extent that ends cleanly (not before
       و + a definite word, a لل word it could not take, or another organisation's name).
       Indefinite strong head (وزارة, مجلس ...): a genitive or name first, and not a
       common complement alone (مجلس الإدارة). Weak head (شركة, مركز ...): a name word or
@@ -897,6 +900,8 @@ def decide(c: Candidate) -> tuple[bool, str]:
                 return False, "org_definite_head_needs_adjectives"
             if ext[0] in _O_GENERIC_ADJ:
                 return False, "org_generic_adjective"
+            if all(p == "nisba" for p in parts) and len(parts) == 1 and c.head == _FEDERATION and c.sports:
+                return True, "org_national_federation"  # الاتحاد الإنجليزي in sports news: the FA
             if all(p == "nisba" for p in parts):
                 return False, "org_definite_head_nationality_only"  # الجيش الروسي: a description
             return True, "org_definite_head_adjective"
@@ -1703,7 +1708,8 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
                     after = "hyphen"
                 cands.append((s, e, Candidate("ORG", words, tuple(raw), "org_head", head=head,
                                               head_definite=head.startswith("ال"), parts=parts, after=after,
-                                              tagger=agree, overlaps=overlaps(s, e)),
+                                              tagger=agree, overlaps=overlaps(s, e),
+                                              sports=head == _FEDERATION and _sports(text)),
                               _canonical(raw, pre.endswith("لل"))))
             continue
         r = _reading_in(t.n, _L_CUES)

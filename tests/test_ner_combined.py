@@ -585,3 +585,10 @@ def test_bare_surname_after_a_verb_of_its_subject(monkeypatch):
     fake_tagger(monkeypatch, lambda t: [("أندريس إنييستا", "PER")])
     per = [m.surface for m in C.extract_precise(text) if m.entity_type == "PER"]
     assert per.count("إنييستا") >= 1 and per[0] == "أندريس إنييستا"
+
+
+def test_federation_with_one_nationality_is_an_organisation_only_in_sports_news():
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("ووجه الاتحاد الإنجليزي لكرة القدم اتهاما للمدرب." + SPORTS)]
+    assert ("الاتحاد الإنجليزي", "ORG") in got
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("وقال الجيش الروسي إن العملية انتهت.")]
+    assert not any(t == "ORG" for _, t in got)  # a description, not a name
