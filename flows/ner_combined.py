@@ -521,6 +521,9 @@ PRECISE_OPTIONS = {**DEFAULT_OPTIONS, "precise": True}
 
 # ANT frequency (of the normalised word) under which an unknown word reads as a name
 RARE_FREQ = 40
+# how much more the tagger's word-type features favour O over a person label for a common word:
+# 5 to 11 for قال, مدينة, خلال, هدف; under 3 for name words (خاشقجي 2.1, بلماضي 0.2, حسن -5)
+COMMON_WORD_O_MARGIN = 4.0
 
 
 def _nset(words: str) -> frozenset:
@@ -858,7 +861,7 @@ def decide(c: Candidate) -> tuple[bool, str]:
     if c.typ != "ORG" and any(w[:3] == "وال" for w in c.words[1:]):
         return False, "coordination"  # اليرموك والحجر الأسود: two names, not one
     if c.typ == "PER":
-        if c.source != "tagger":
+        if c.source not in ("tagger", "title_first_name"):
             return False, "person_needs_tagger"
         if not all(_name_like(w, r) for w, r in zip(c.words, c.raw)):
             return False, "not_name_like"
@@ -1133,6 +1136,44 @@ def _person_evidence(text: str, toks: list[_Tok], a: int, b: int, s: int, words:
     if b + 1 < len(toks) and toks[b].raw == "(" and toks[b + 1].raw[:1].isdigit():
         return "apposition"  # an age or a minute: ماتيو بوليتانو (25)
     return ""
+
+
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
+def _tagger_name_word(raw: str) -> bool:
+    """The tagger's word-type features (the word, its stem, affixes, clusters learned on ANT)
+    do not read the word as clearly not a name: O beats the person labels by less than
+    COMMON_WORD_O_MARGIN. Word frequency cannot tell: خاشقجي is frequent in 2018 news."""
+    v = tagger.get_models()["stage1"].type_vec(raw)[tagger.OFFSETS.index(0)]
+    o, b_per, i_per = (tagger.LABELS.index(x) for x in ("O", "B-PER", "I-PER"))
+    return float(v[o] - max(v[b_per], v[i_per])) < COMMON_WORD_O_MARGIN
+
+
+def titled_first_names(toks: list[_Tok], taken: set[int]) -> list[tuple[int, int]]:
+    """(first token, index after the last) of each name that a title, office or nationality
+    introduces and that starts with a known first name, where no token is in `taken`: the
+    first name and one to three name words after it, none of them a gazetteer name, a word
+    with a clitic, or a common word (:func:`_tagger_name_word`): الإعلامي السعودي
+    جمال خاشقجي, المدرب جمال بلماضي. The tagger misses such names when the first name is also
+    a common noun (جمال "beauty")."""
+    out = []
+    n_tok = len(toks)
+    firsts = _person_first_words()
+    for i, t in enumerate(toks):
+        if not t.word or t.gaz >= 0 or i in taken or t.n not in firsts or t.n in _P_CONNECTORS:
+            continue
+        if not (_title_before(toks, i) or (i > 0 and toks[i - 1].word and not t.nl
+                                           and _strip_conj(toks[i - 1].n) in _modifiers())):
+            continue
+        b = i + 1
+        while b < n_tok and b - i <= 3 and toks[b].word and not toks[b].nl and toks[b].gaz < 0 \
+                and b not in taken and _name_like(toks[b].n, toks[b].raw) and not _has_clitic(toks[b].raw) \
+                and not _adjective_like(toks[b].n) and _tagger_name_word(toks[b].raw):
+            b += 1
+        # a known person's name right after: the name goes on (الرئيس دونالد جيه ترامب)
+        goes_on = b < n_tok and toks[b].gaz >= 0 and not toks[b].nl and toks[b].word
+        if b > i + 1 and not goes_on:
+            out.append((i, b))
+    return out
 
 
 def _person_after(text: str, toks: list[_Tok], b: int, e: int) -> str:
@@ -1656,6 +1697,18 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
                                       before=_person_before(text, toks, a, s), after=_person_after(text, toks, b, e),
                                       overlaps=overlaps(s, e),
                                       rare=all(_ant_freq(w) < RARE_FREQ for w in raw)), _canonical(raw, False)))
+
+    # 1b. a first name after a title or nationality, with the name words after it, where the
+    # tagger read no person (الإعلامي السعودي جمال خاشقجي)
+    in_person = {k for s_, e_, c, _ in cands for k in range(len(toks)) if s_ <= toks[k].s < e_}
+    for i in titled_first_names(toks, in_person):
+        a, b = i
+        raw = [toks[k].raw for k in range(a, b)]
+        s, e = toks[a].s, toks[b - 1].e
+        cands.append((s, e, Candidate("PER", tuple(toks[k].n for k in range(a, b)), tuple(raw), "title_first_name",
+                                      cue="title", evidence="title", before=_person_before(text, toks, a, s),
+                                      after=_person_after(text, toks, b, e), overlaps=overlaps(s, e)),
+                      _canonical(raw, False)))
 
     # a list of names (X، Y وZ): a name right after one with evidence with only و / ، between
     # them, and every name of a list of three or more

@@ -592,3 +592,14 @@ def test_federation_with_one_nationality_is_an_organisation_only_in_sports_news(
     assert ("الاتحاد الإنجليزي", "ORG") in got
     got = [(m.surface, m.entity_type) for m in C.extract_precise("وقال الجيش الروسي إن العملية انتهت.")]
     assert not any(t == "ORG" for _, t in got)  # a description, not a name
+
+
+def test_first_name_after_a_title_where_the_tagger_read_no_person(monkeypatch):
+    fake_tagger(monkeypatch, lambda t: [])
+    text = "للتنديد باختفاء الكاتب والإعلامي السعودي جمال خاشقجي بعد زيارته للقنصلية."
+    assert [(m.surface, m.entity_type) for m in C.extract_precise(text) if m.entity_type == "PER"] == [
+        ("جمال خاشقجي", "PER")]
+    # a common word after the first name is no name word; a known name after it means the name goes on
+    assert not any(m.entity_type == "PER" for m in C.extract_precise("وقال الرئيس صالح خلال اللقاء إن الوضع صعب."))
+    got = [m.surface for m in C.extract_precise("وسارع الرئيس الأميركي دونالد جيه ترامب إلى الرد.")]
+    assert "دونالد جيه" not in got
