@@ -1700,7 +1700,9 @@ def _extract_precise(text: str, opt: dict) -> list[Mention]:
 
     # 1b. a first name after a title or nationality, with the name words after it, where the
     # tagger read no person (الإعلامي السعودي جمال خاشقجي)
-    in_person = {k for s_, e_, c, _ in cands for k in range(len(toks)) if s_ <= toks[k].s < e_}
+    tok_starts = [t.s for t in toks]
+    in_person = {k for s_, e_, _, _ in cands
+                 for k in range(bisect.bisect_left(tok_starts, s_), bisect.bisect_left(tok_starts, e_))}
     for i in titled_first_names(toks, in_person):
         a, b = i
         raw = [toks[k].raw for k in range(a, b)]
