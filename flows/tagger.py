@@ -699,16 +699,16 @@ class CRFModel:
             s = delta[:k, :, None] + tr
             bp[:k, t] = s.argmax(1)
             delta[:k] = s.max(1) + E[:k, t]  # the max is the value at the argmax: same numbers
-        best = delta.argmax(1)
+        best = delta.argmax(1).tolist()
         out: list[list[int]] = [[] for _ in Es]
         for r, b in enumerate(order):
             n = lens[r]
             path = [0] * n
-            cur = int(best[r])
-            bpr = bp[r, :n].tolist()
+            cur = best[r]
+            bpr = bp[r, :n].tobytes()  # one flat copy; indexing bytes gives ints, no nested lists
             for t in range(n - 1, 0, -1):
                 path[t] = cur
-                cur = bpr[t][cur]
+                cur = bpr[t * L + cur]
             path[0] = cur
             out[b] = path
         return out
