@@ -93,10 +93,12 @@ _ORG_CUES = frozenset(normalize(w) for w in """
 _AGENCY_CUES = frozenset(normalize(w) for w in """
 وكالة الأنباء أنباء وفقا وفق نقلا بحسب حسب ذكرت أفادت أوردت قالت نقلت أعلنت لوكالة
 """.split())
-# a club's bare name (برشلونة) counts after these, besides the organisation words
-_CLUB_CUES = frozenset(normalize(w) for w in """
-نادي النادي فريق الفريق مدرب لاعب لاعبو لاعبي مهاجم مدافع حارس مشجعي مشجعو جماهير رئيس أمام ضد
+# words that make the name right after them a team's (لاعب برشلونة, مدرب نيوكاسل)
+CLUB_WORDS = frozenset(normalize(w) for w in """
+نادي فريق مدرب لاعب لاعبو لاعبي مهاجم مدافع حارس مشجعي مشجعو
 """.split())
+# a club's bare name (برشلونة) counts after these, besides the organisation words
+_CLUB_CUES = CLUB_WORDS | frozenset(normalize(w) for w in "النادي الفريق جماهير رئيس أمام ضد".split())
 # words of sports news: an article with several of them is about sport, where a club's bare
 # name is the club (برشلونة ... ريال مدريد), not its city
 _SPORT_WORDS = frozenset(normalize(w) for w in """
@@ -248,8 +250,7 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
         return True
     if cue_class == "CLUB":
         nxt = _WORD_RE.match(norm, end + 1) if norm[end:end + 1] == " " else None
-        if nxt is not None and nxt.group() in modifiers and nxt.group().startswith("ال") \
-                and nxt.group().endswith("ي"):
+        if nxt is not None and is_masculine_nisba(nxt.group(), modifiers):
             return True
         if is_sports_text(norm):
             return True
@@ -281,6 +282,12 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
     return False
 
 
+def is_masculine_nisba(n: str, modifiers: frozenset) -> bool:
+    """A normalized definite masculine nationality adjective (الايطالي, not الايطاليه)."""
+    return n.startswith("ال") and n.endswith("ي") and n in modifiers
+
+
+@functools.lru_cache(maxsize=8)  # several rules ask it of the same text
 def is_sports_text(norm: str) -> bool:
     """The normalized text is sports news: SPORT_ARTICLE_WORDS or more of its words are
     words of sports reports (مباراة, الدوري, هدف, لاعب, مدرب ...; و/ف/ب/ل allowed before)."""

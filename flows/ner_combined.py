@@ -1478,9 +1478,7 @@ def _canonical(words_raw: list[str], lam: bool) -> str:
     return "ا" + name if lam else name  # لجيش الروسي (span after the ل of لل) -> الجيش الروسي
 
 
-_CLUB_CUES = _nset("""
-مدرب لاعب لاعبو لاعبي مهاجم مدافع حارس مشجعي مشجعو نادي فريق
-""")
+_CLUB_CUES = entities.CLUB_WORDS
 _CLUB_SUFFIXES = _nset("يونايتد سيتي هوتسبير ألبيون وندررز روفرز أتلتيك")
 # words that open a club's name before its city (سيسكا موسكو, سبورتنغ لشبونة, أتلتيك بلباو)
 _CLUB_PREFIXES = _nset("""
@@ -1563,7 +1561,7 @@ _NATIONAL_TEAM = _nset("منتخب")
 _WIN_VERBS = _nset("فاز فازت يفوز تفوز فوز فوزه فوزها تغلب تغلبت يتغلب تتغلب")
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=8)  # keyed by the text as written; is_sports_text by the normalized one
 def _sports(text: str) -> bool:
     """:func:`entities.is_sports_text` of a text, asked by several rules of the same text."""
     return entities.is_sports_text(entities.normalize(text))
@@ -1618,8 +1616,7 @@ def _after_team_and_ala(text: str, m: Mention, last_team_end: int) -> bool:
 
 def _masculine_nisba(word: str) -> bool:
     """A definite masculine nationality adjective (الإيطالي, الإسباني; not الإيطالية)."""
-    n = _nw(word)
-    return n.startswith("ال") and n.endswith("ي") and n in _modifiers()
+    return entities.is_masculine_nisba(_nw(word), _modifiers())
 
 
 def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
