@@ -61,6 +61,60 @@ class Parsed:
     records: list  # Record | BadRecord, in file order
 
 
+# --------------------------------------------------------------------------- field names
+
+FIELDS = {  # metadata key -> accepted field names, first found wins (compared lower-cased, '-' as '_')
+    "title": ("title", "headline"),
+    "url": ("url", "link", "permalink"),
+    "published_at": ("date", "published_at", "published", "pubdate", "datetime", "published_time",
+                     "publish_date", "date_published", "datepublished", "pub_date", "publication_date",
+                     "date_publish", "publishedat"),
+    # When the page was fetched: not the publication time, kept apart so nobody takes one for the other.
+    "crawled_at": ("date_extracted", "crawled_at", "scraped_at", "fetched_at", "date_download", "date_crawled",
+                   "retrieved_at", "downloaded_at"),
+    "author": ("author", "byline", "authors"),
+    "source_name": ("source", "source_name", "site", "publisher", "outlet", "source_domain"),
+    "category": ("category", "section"),
+}
+BODY_FIELDS = ("content", "body", "text", "article", "article_body", "articlebody", "full_text", "fulltext",
+               "maintext", "main_text", "story")
+DATE_KEYS = ("published_at", "crawled_at")
+METADATA_KEYS = ("body", *FIELDS)
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Where a source keeps each field: user-given names (`--field body=full_text`, a source's
+    `.akhbar.toml`) replace the accepted names for that key; `constants` fill keys the records lack
+    (a feed with no `source` field: `source_name = "الميادين"`). A name may be a dotted path into
+    nested objects (`content.text`)."""
+
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    constants: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def build(cls, names: dict[str, str | list[str]] | None = None, constants: dict[str, str] | None = None
+              ) -> "FieldMap":
+        unknown = sorted(set(names or {}) - set(METADATA_KEYS)) + sorted(set(constants or {}) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field key(s) {', '.join(unknown)}: the keys are {', '.join(METADATA_KEYS)}")
+        named = tuple(sorted((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in (names or {}).items()))
+        return cls(named, tuple(sorted((constants or {}).items())))
+
+    def candidates(self, key: str) -> tuple[str, ...]:
+        given = dict(self.names).get(key)
+        if given is not None:
+            return given
+        return BODY_FIELDS if key == "body" else FIELDS[key]
+
+    def describe(self) -> str:
+        parts = [f"{k}={'|'.join(v)}" for k, v in self.names] + [f"{k}:={v}" for k, v in self.constants]
+        return ", ".join(parts) or "default field names"
+
+
+DEFAULT_FIELDS = FieldMap()
+
+
 # --------------------------------------------------------------------------- gzip
 
 def is_gzip(name: str, data: bytes) -> bool:
@@ -145,24 +199,24 @@ def detect_format(name: str, text: str) -> str:
     head = text.lstrip("\ufeff \t\r\n")[:1]
     if head in ("{", "["):  # JSON saved as .txt: only when it really parses
         try:
-            json.loads(text)
+            _loads(text)
             return "json"
-        except ValueError:
+        except (ValueError, FormatError):
             lines = [line for line in text.splitlines() if line.strip()]
             if lines and all(line.lstrip().startswith("{") for line in lines):
                 return "jsonl"
     return "txt"
 
 
-def parse_text(name: str, text: str) -> Parsed:
+def parse_text(name: str, text: str, fields: FieldMap = DEFAULT_FIELDS) -> Parsed:
     """Records of one decoded file. Raises FormatError when the whole file is unreadable as its format."""
     fmt = detect_format(name, text)
     if fmt == "trec":
         return Parsed("trec", parse_trec(text))
     if fmt == "jsonl":
-        return Parsed("jsonl", parse_jsonl(text))
+        return Parsed("jsonl", parse_jsonl(text, fields))
     if fmt == "json":
-        return parse_json(text)
+        return parse_json(text, fields)
     if fmt == "html":
         return parse_html(text)
     return Parsed("txt", [Record(text)])
@@ -170,15 +224,6 @@ def parse_text(name: str, text: str) -> Parsed:
 
 # --------------------------------------------------------------------------- JSON
 
-FIELDS = {  # metadata key -> accepted field names (compared lower-cased, '-' as '_')
-    "title": ("title", "headline"),
-    "url": ("url", "link"),
-    "published_at": ("date", "published_at", "published", "pubdate", "datetime"),
-    "author": ("author", "byline", "authors"),
-    "source_name": ("source", "source_name", "site"),
-    "category": ("category", "section"),
-}
-BODY_FIELDS = ("content", "body", "text", "article", "article_body", "articlebody")
 _CONTAINER_KEYS = ("articles", "items", "data", "results", "records", "docs", "entries")
 _TAGS = re.compile(r"</?(p|div|br|span|h[1-6]|li|ul|ol|a|strong|em|b|i)\b[^>]*>", re.I)
 
@@ -204,35 +249,65 @@ def _body(value) -> str | None:
     return value
 
 
-def record_from_object(obj, record_no: int | None) -> Record | BadRecord:
+def _lookup(keys: dict, name: str):
+    """A field by name, or by a dotted path into nested objects (`content.text`)."""
+    name = name.strip().lower().replace("-", "_")
+    if name in keys:
+        return keys[name]
+    value = keys
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = {str(k).strip().lower().replace("-", "_"): v for k, v in value.items()}.get(part)
+    return value
+
+
+def record_from_object(obj, record_no: int | None, fields: FieldMap = DEFAULT_FIELDS) -> Record | BadRecord:
     if not isinstance(obj, dict):
         return BadRecord("not a JSON object", f"record {record_no or 1} is a {type(obj).__name__}, "
                                               f"not an object with article fields", record_no)
     keys = {str(k).strip().lower().replace("-", "_"): v for k, v in obj.items()}
-    body = next((b for b in (_body(keys.get(k)) for k in BODY_FIELDS) if b), None)
+    body_names = fields.candidates("body")
+    body = next((b for b in (_body(_lookup(keys, k)) for k in body_names) if b), None)
     if body is None:
         has = ", ".join(sorted(map(str, obj))) or "none"
         where = f"record {record_no}" if record_no else "the object"
-        return BadRecord("no article body", f"{where} has no body field (one of {', '.join(BODY_FIELDS)}) "
-                                            f"with text; its fields: {has}", record_no)
+        present = [k for k in body_names if _lookup(keys, k) is not None]
+        why = (f"its body field {', '.join(present)} is empty" if present else
+               f"{where} has no body field (one of {', '.join(body_names)}) with text")
+        return BadRecord("no article body", f"{why}; its fields: {has} (map another one with "
+                                            f"--field body=NAME)", record_no)
     meta: dict = {}
-    for key, names in FIELDS.items():
-        raw = next((keys[n] for n in names if keys.get(n) not in (None, "", [])), None)
+    for key in FIELDS:
+        raw = next((v for v in (_lookup(keys, n) for n in fields.candidates(key)) if v not in (None, "", [])), None)
         if raw is None:
             continue
-        meta[key] = parse_date(raw) if key == "published_at" else _scalar(raw)
+        meta[key] = parse_date(raw) if key in DATE_KEYS else _scalar(raw)
+    for key, value in fields.constants:
+        if meta.get(key) is None:
+            meta[key] = parse_date(value) if key in DATE_KEYS else value
     return Record(body, {k: v for k, v in meta.items() if v is not None}, record_no)
 
 
-def parse_json(text: str) -> Parsed:
+def _loads(text: str):
+    """json.loads that turns a nesting too deep for Python's parser into a JSONDecodeError-like refusal."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
+    except RecursionError:
+        raise FormatError("JSON nested too deeply to read (thousands of levels of brackets): "
+                          "not an article feed") from None
+
+
+def parse_json(text: str, fields: FieldMap = DEFAULT_FIELDS) -> Parsed:
+    try:
+        data = _loads(text)
     except json.JSONDecodeError as err:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
-            return Parsed("jsonl", parse_jsonl(text))  # JSON Lines saved as .json
+            return Parsed("jsonl", parse_jsonl(text, fields))  # JSON Lines saved as .json
         raise FormatError(f"invalid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from err
-    if isinstance(data, dict) and not any(k.lower() in BODY_FIELDS for k in map(str, data)):
+    body_names = {n.lower() for n in fields.candidates("body")}
+    if isinstance(data, dict) and not any(k.lower() in body_names for k in map(str, data)):
         for key in _CONTAINER_KEYS:  # {"articles": [...]} wrappers
             if isinstance(data.get(key), list):
                 data = data[key]
@@ -240,22 +315,25 @@ def parse_json(text: str) -> Parsed:
     if isinstance(data, list):
         if not data:
             raise FormatError("empty JSON list: no records")
-        return Parsed("json", [record_from_object(obj, i) for i, obj in enumerate(data, 1)])
-    return Parsed("json", [record_from_object(data, None)])
+        return Parsed("json", [record_from_object(obj, i, fields) for i, obj in enumerate(data, 1)])
+    return Parsed("json", [record_from_object(data, None, fields)])
 
 
-def parse_jsonl(text: str) -> list:
+def parse_jsonl(text: str, fields: FieldMap = DEFAULT_FIELDS) -> list:
     records: list = []
     for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
         except json.JSONDecodeError as err:
             records.append(BadRecord("invalid JSON line", f"invalid JSON on line {line_no}: {err.msg} "
                                                           f"(column {err.colno})", line_no))
             continue
-        records.append(record_from_object(obj, line_no))
+        except FormatError as err:
+            records.append(BadRecord("invalid JSON line", f"line {line_no}: {err}", line_no))
+            continue
+        records.append(record_from_object(obj, line_no, fields))
     if not records:
         raise FormatError("no JSON records: every line is blank")
     return records

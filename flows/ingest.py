@@ -1,37 +1,51 @@
-"""Find article files, decode them, hash them, tell new from known.
+"""Decode input files into articles: one file's bytes in, its items out.
 
-Pure functions over bytes and paths; the warehouse state a run compares
-against (`KnownState`) is passed in, never read here.
+Pure functions over bytes; the file system is read by `flows.reading`
+(safely, one file at a time) and walked by `flows.discover`. An *item* is
+what a file holds: the file itself (one article), record N of a
+multi-record file (`file#N`), or a member of an archive (`archive!member`,
+`archive!member#N`). Each item becomes a `RawArticle` or a `Rejected` with
+a reason for a person; `ItemStream` turns a list of files into items for the
+run, telling exact copies of known articles (`Duplicate`) from new ones.
 """
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
 import os
 import re
-import stat
-import time
+import traceback
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
-from flows import formats
+from flows import archives, formats, reading
+from flows.discover import DEFAULT_MAX_FILE_BYTES, Rejected, SourceFile
 from flows.normalize import arabic_ratio
 
-# .gz covers .txt.gz, .json.gz, ... and a bare .gz whose inner format is found from its content.
-SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".gz")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024
 MIN_ARABIC_RATIO = 0.5  # share of letters that must be Arabic for a text to count as Arabic
 MIN_LETTERS = 20  # fewer letters than this is not an article
+# Names that always hold one article: their cap is the article cap; other files hold records.
+SINGLE_ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 @dataclass(frozen=True)
-class SourceFile:
-    path: str  # as found under the input folder (absolute, resolved)
-    size: int
-    mtime: float
+class Limits:
+    """Size limits, all in bytes (decompressed where compressed)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES  # one article; and a file that holds one article (.txt, .html)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES  # a file or archive member that holds records (.json, .zip...)
+    max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES  # all members of one archive together
+
+    def cap_for(self, name: str) -> int:
+        inner = formats.inner_name(name).lower()
+        return self.max_bytes if inner.endswith(SINGLE_ARTICLE_SUFFIXES) else self.max_file_bytes
+
+    def describe(self) -> str:
+        return f"max_bytes={self.max_bytes}, max_file_bytes={self.max_file_bytes}, " \
+               f"max_archive_bytes={self.max_archive_bytes}"
 
 
 @dataclass(frozen=True)
@@ -48,22 +62,7 @@ class RawArticle:
     mtime: float
     metadata: dict = field(default_factory=dict)  # title, url, published_at, ... when the input carries them
     file_path: str = ""  # the real file; source_path is "file_path#N" for record N of a multi-record file
-
-    def __post_init__(self):
-        if not self.file_path:
-            object.__setattr__(self, "file_path", self.source_path)
-
-
-@dataclass(frozen=True)
-class Rejected:
-    source_path: str  # the file, or "file#N" for one record of a multi-record file
-    stage: str
-    reason: str
-    detail: str = ""
-    size: int | None = None  # of the real file (also on record-level rejections)
-    mtime: float | None = None
-    content_hash: str | None = None
-    file_path: str = ""  # the real file; defaults to source_path
+    repairs: str | None = None  # what was mended in the text (lone surrogates replaced), for a person
 
     def __post_init__(self):
         if not self.file_path:
@@ -72,7 +71,7 @@ class Rejected:
 
 @dataclass(frozen=True)
 class Duplicate:
-    source_path: str  # the file, or "file#N"
+    source_path: str  # the item
     duplicate_of: str  # article_id already loaded (or loaded earlier in this run)
     content_hash: str
     size: int
@@ -86,82 +85,6 @@ class Duplicate:
 
 class DecodeError(ValueError):
     """Bytes that cannot be read as text; the message is for a person."""
-
-
-# --------------------------------------------------------------------------- discovery
-
-@dataclass
-class Discovery:
-    files: list[SourceFile]
-    rejected: list[Rejected]
-
-
-def discover_files(root: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Discovery:
-    """Every candidate file under `root`, recursively, in a stable order.
-
-    Symbolic links are followed only when they stay inside `root`; hidden
-    files and folders (names starting with a dot) are skipped on purpose.
-    Anything else that cannot be an article is rejected with a reason.
-    """
-    root_path = Path(root).resolve()
-    if not root_path.is_dir():
-        raise FileNotFoundError(f"input folder not found: {root}")
-    files: list[SourceFile] = []
-    rejected: list[Rejected] = []
-    seen_dirs: set[Path] = set()
-
-    def walk(folder: Path) -> None:
-        real = folder.resolve()
-        if real in seen_dirs:
-            rejected.append(Rejected(str(folder), "ingest", "symlink loop", f"{folder} leads back to {real}"))
-            return
-        seen_dirs.add(real)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as err:
-            rejected.append(Rejected(str(folder), "ingest", "unreadable folder", str(err)))
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError) as err:
-                    rejected.append(Rejected(str(path), "ingest", "broken or looping symlink", str(err)))
-                    continue
-                if not target.is_relative_to(root_path):
-                    rejected.append(Rejected(str(path), "ingest", "path outside the input folder",
-                                             f"symlink to {target}"))
-                    continue
-            try:
-                info = path.stat()
-            except OSError as err:
-                rejected.append(Rejected(str(path), "ingest", "unreadable file", str(err)))
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                walk(path)
-            elif not stat.S_ISREG(info.st_mode):
-                rejected.append(Rejected(str(path), "ingest", "not a regular file", "device, socket or pipe"))
-            elif not path.name.lower().endswith(SUPPORTED_SUFFIXES):
-                rejected.append(Rejected(str(path), "ingest", "unsupported file type",
-                                         f"'{path.suffix or path.name}' is not one of {', '.join(SUPPORTED_SUFFIXES)}",
-                                         info.st_size, info.st_mtime))
-            elif info.st_size > max_bytes:
-                rejected.append(Rejected(str(path), "ingest", "file too large",
-                                         f"{info.st_size:,} bytes > limit {max_bytes:,}", info.st_size, info.st_mtime))
-            else:
-                files.append(SourceFile(str(path), info.st_size, info.st_mtime))
-
-    walk(root_path)
-    return Discovery(files, rejected)
-
-
-def is_unchanged(f: SourceFile, known: dict[str, tuple]) -> bool:
-    """Cheap check before reading: same path, size and mtime as last time."""
-    prev = known.get(f.path)
-    return prev is not None and prev[0] == f.size and prev[1] == f.mtime
 
 
 # --------------------------------------------------------------------------- decoding
@@ -323,93 +246,216 @@ def judge_text(text: str) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- reading
+# --------------------------------------------------------------------------- text repairs
 
-# Errors worth a second try (network file systems, busy devices); permission
-# denied or not found are answers, not accidents, and are not retried.
-TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.ESTALE, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT})
-RETRY_DELAYS = (0.1, 0.3, 0.9)  # seconds before the 2nd, 3rd and 4th try
-_sleep = time.sleep  # tests replace it
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def read_file(f: SourceFile) -> tuple[bytes | None, Rejected | None]:
-    tries = 0
-    while True:
-        tries += 1
-        try:
-            with open(f.path, "rb") as handle:
-                return handle.read(), None
-        except OSError as err:
-            if err.errno in TRANSIENT_ERRNOS and tries <= len(RETRY_DELAYS):
-                _sleep(RETRY_DELAYS[tries - 1])
-                continue
-            detail = f"{type(err).__name__}: {err}"
-            if tries > 1:
-                detail += f" (after {tries} tries)"
-            return None, Rejected(f.path, "ingest", "unreadable file", detail, f.size, f.mtime)
+def repair_text(text: str) -> tuple[str, int]:
+    """Text that can be stored: lone surrogates (escaped `\\ud800` in JSON) become U+FFFD.
 
+    Python keeps them in a str, but they are not Unicode scalar values: UTF-8
+    cannot encode them and DuckDB refuses them. Returns the text and how many
+    were replaced.
+    """
+    if text.isascii():
+        return text, 0
+    try:
+        text.encode("utf-8")
+        return text, 0
+    except UnicodeEncodeError:
+        return _SURROGATE.subn("\ufffd", text)
+
+
+def _repaired_metadata(metadata: dict) -> tuple[dict, int]:
+    fixed, n = {}, 0
+    for key, value in metadata.items():
+        if isinstance(value, str):
+            value, k = repair_text(value)
+            n += k
+        fixed[key] = value
+    return fixed, n
+
+
+# --------------------------------------------------------------------------- one file's items
 
 def _reason(message: str) -> str:
     return message.split(":")[0]
 
 
-def parse_file(f: SourceFile, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawArticle | Rejected]:
-    """Every article of one file's bytes, or for each record that is not one, why not.
+def iter_file_items(f: SourceFile, data: bytes, limits: Limits = Limits(),
+                    fields: formats.FieldMap = formats.DEFAULT_FIELDS) -> Iterator[RawArticle | Rejected]:
+    """Every article of one file's bytes, or for each item that is not one, why not.
 
     A file that holds one article gives `source_path == f.path`; record N of a
-    file that holds several gives `source_path == f"{f.path}#{N}"` (for JSON
-    Lines N is the line number). `file_path` is always the real file.
+    file that holds several gives `f"{f.path}#{N}"` (for JSON Lines N is the
+    line number); a member of an archive gives `f"{f.path}!{member}"`.
+    `file_path` is always the real file.
     """
-    def reject(message: str, source_path: str = f.path, digest: str | None = None, detail: str | None = None):
-        return Rejected(source_path, "ingest", _reason(message), detail or message, f.size, f.mtime, digest,
-                        file_path=f.path)
+    yield from _blob_items(f, os.path.basename(f.path), data, f.path, limits, fields, in_archive=False)
 
-    name = os.path.basename(f.path)
-    n_bytes = len(data)
-    gz = ""
-    if data.strip() and formats.is_gzip(name, data):
-        try:
-            data = formats.gunzip(data, max_bytes)
-        except formats.FormatError as err:
-            return [reject(str(err))]
-        name, gz = formats.inner_name(name), "+gzip"
-        if formats.is_gzip("", data):
-            return [reject("nested gzip: a gzip file inside a gzip file is not read")]
-    try:
-        text, encoding = decode_bytes(data)
-    except DecodeError as err:
-        return [reject(str(err))]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        parsed = formats.parse_text(name, text)
-    except formats.FormatError as err:
-        return [reject(str(err))]
-    single = len(parsed.records) == 1
-    out: list[RawArticle | Rejected] = []
-    for no, rec in enumerate(parsed.records, 1):
-        record_no = rec.record_no or no
-        source_path = f.path if single else f"{f.path}#{record_no}"
-        if isinstance(rec, formats.BadRecord):
-            out.append(reject(rec.reason, source_path, detail=rec.detail))
-            continue
-        body = rec.text.strip("\n")
-        digest = content_hash(body)
-        problem = judge_text(body)
-        if problem:
-            out.append(reject(problem, source_path, digest))
-            continue
-        out.append(RawArticle(
-            article_id=article_id_for(digest), source_path=source_path, input_format=parsed.input_format + gz,
-            encoding=encoding, text=body, content_hash=digest, n_bytes=n_bytes,
-            arabic_ratio=round(arabic_ratio(body), 4), size=f.size, mtime=f.mtime, metadata=dict(rec.metadata),
-            file_path=f.path,
-        ))
-    return out
+
+def parse_file(f: SourceFile, data: bytes, max_bytes: int | None = None, limits: Limits | None = None,
+               fields: formats.FieldMap = formats.DEFAULT_FIELDS) -> list[RawArticle | Rejected]:
+    limits = limits or Limits(**({"max_bytes": max_bytes} if max_bytes else {}))
+    return list(iter_file_items(f, data, limits, fields))
 
 
 def parse_article(f: SourceFile, data: bytes) -> RawArticle | Rejected:
     """The first (for a one-article file: the only) article of a file, or why it is not one."""
     return parse_file(f, data)[0]
+
+
+def _blob_items(f: SourceFile, name: str, data: bytes, item: str, limits: Limits, fields: formats.FieldMap,
+                in_archive: bool) -> Iterator[RawArticle | Rejected]:
+    """Items of one file, or of one archive member (`item` is its name as an item)."""
+    def reject(message: str, source_path: str = item, digest: str | None = None, detail: str | None = None):
+        return Rejected(source_path, "ingest", _reason(message), detail or message, f.size, f.mtime, digest,
+                        file_path=f.path)
+
+    n_bytes = len(data)
+    gz = ""
+    archive_kind = archives.kind(name, data)  # by name or magic; a .tar.gz streams through tarfile
+    if archive_kind is None and data.strip() and formats.is_gzip(name, data):
+        inner = formats.inner_name(name)
+        try:
+            data = formats.gunzip(data, limits.cap_for(inner))
+        except formats.FormatError as err:
+            yield reject(str(err))
+            return
+        name, gz = inner, "+gzip"
+        if formats.is_gzip("", data):
+            yield reject("nested gzip: a gzip file inside a gzip file is not read")
+            return
+        archive_kind = archives.kind(name, data)
+    if archive_kind:
+        if in_archive:
+            yield reject(f"nested archive: a {archive_kind} inside an archive is not opened; unpack it first")
+            return
+        for member in archives.members(archive_kind, data, limits.max_file_bytes, limits.max_archive_bytes):
+            member_item = f"{item}!{member.name}" if member.name else item
+            if isinstance(member, archives.MemberRefused):
+                yield reject(f"{member.reason}: {member.detail}", member_item)
+            elif not os.path.basename(member.name).lower().endswith(SUPPORTED_MEMBER_SUFFIXES):
+                yield reject(f"unsupported file type: archive member '{member.name}' is not one of "
+                             f"{', '.join(SUPPORTED_MEMBER_SUFFIXES)}", member_item)
+            else:
+                yield from _blob_items(f, os.path.basename(member.name), member.data, member_item, limits, fields,
+                                       in_archive=True)
+        return
+    if name.lower().endswith(SINGLE_ARTICLE_SUFFIXES) and len(data) > limits.max_bytes:
+        yield reject(f"file too large: {len(data):,} bytes{' decompressed' if gz else ''} > limit "
+                     f"{limits.max_bytes:,}")
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as err:
+        yield reject(str(err))
+        return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        parsed = formats.parse_text(name, text, fields)
+    except formats.FormatError as err:
+        yield reject(str(err))
+        return
+    del text, data
+    single = len(parsed.records) == 1
+    for no, rec in enumerate(parsed.records, 1):
+        record_no = rec.record_no or no
+        source_path = item if single else f"{item}#{record_no}"
+        if isinstance(rec, formats.BadRecord):
+            yield reject(rec.reason, source_path, detail=rec.detail)
+            continue
+        body, n_repaired = repair_text(rec.text.strip("\n"))
+        metadata, n_meta = _repaired_metadata(rec.metadata)
+        digest = content_hash(body)
+        size = len(body.encode("utf-8"))
+        if size > limits.max_bytes:
+            yield reject(f"article too large: {size:,} bytes > limit {limits.max_bytes:,} (--max-bytes)",
+                         source_path, digest)
+            continue
+        problem = judge_text(body)
+        if problem:
+            yield reject(problem, source_path, digest)
+            continue
+        repairs = None
+        if n_repaired or n_meta:
+            repairs = f"{n_repaired + n_meta} lone surrogate(s) replaced by U+FFFD" + \
+                      (f" ({n_repaired} in the body)" if n_repaired and n_meta else "")
+        yield RawArticle(
+            article_id=article_id_for(digest), source_path=source_path, input_format=parsed.input_format + gz,
+            encoding=encoding, text=body, content_hash=digest, n_bytes=n_bytes,
+            arabic_ratio=round(arabic_ratio(body), 4), size=f.size, mtime=f.mtime, metadata=metadata,
+            file_path=f.path, repairs=repairs,
+        )
+
+
+SUPPORTED_MEMBER_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".gz")
+
+
+# --------------------------------------------------------------------------- the run's stream of items
+
+@dataclass(frozen=True)
+class FileRead:
+    """A file whose items have all been given: its hash, or why it could not be read at all."""
+
+    file: SourceFile
+    file_hash: str | None  # None when the file could not be read
+    unchanged: bool = False  # same bytes as the version the warehouse holds: nothing was re-read
+    refused: Rejected | None = None
+    n_items: int = 0  # articles, copies and refusals it gave
+
+
+Item = RawArticle | Rejected | Duplicate | FileRead
+
+
+def read_items(f: SourceFile, data: bytes, known_hashes: dict[str, str], limits: Limits,
+               fields: formats.FieldMap) -> Iterator[RawArticle | Rejected | Duplicate]:
+    """Items of one file's bytes; exact copies of known (or earlier) articles become Duplicates.
+
+    `known_hashes` (content_hash -> article_id) is updated with the articles
+    given here, so later files see them. An unexpected error in the middle of
+    a file rejects the rest of that file with the error; items already given
+    stay given (each item is judged on its own).
+    """
+    try:
+        for item in iter_file_items(f, data, limits, fields):
+            if isinstance(item, RawArticle) and item.content_hash in known_hashes:
+                yield Duplicate(item.source_path, known_hashes[item.content_hash], item.content_hash, f.size, f.mtime,
+                                file_path=f.path)
+                continue
+            if isinstance(item, RawArticle):
+                known_hashes[item.content_hash] = item.article_id
+            yield item
+    except Exception as err:  # a bug meeting odd input: the file is refused, the run goes on
+        yield Rejected(f.path, "ingest", "internal error", describe_error(err), f.size, f.mtime, file_path=f.path)
+
+
+def describe_error(err: BaseException) -> str:
+    """One line for a person: the exception and where in akhbar's code it was raised."""
+    frames = [fr for fr in traceback.extract_tb(err.__traceback__) if "/flows/" in fr.filename.replace(os.sep, "/")]
+    where = f" (at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
+    message = str(err)
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return f"{type(err).__name__}: {message}{where}"
+
+
+def ingest_files(files: Iterable[SourceFile], known_hashes: dict[str, str], limits: Limits = Limits(),
+                 fields_for: Callable[[str], formats.FieldMap] | None = None,
+                 read: Callable[..., bytes] | None = None) -> "IngestBatch":
+    """All items of a few files at once (tests and tools; the pipeline streams them)."""
+    batch = IngestBatch([], [], [])
+    for item in ItemStream(list(files), known_hashes, limits, fields_for, read=read):
+        if isinstance(item, RawArticle):
+            batch.articles.append(item)
+        elif isinstance(item, Duplicate):
+            batch.duplicates.append(item)
+        elif isinstance(item, Rejected):
+            batch.rejected.append(item)
+        elif item.refused is not None:
+            batch.rejected.append(item.refused)
+    return batch
 
 
 @dataclass
@@ -419,27 +465,47 @@ class IngestBatch:
     duplicates: list[Duplicate]
 
 
-def ingest_files(files: Iterable[SourceFile], known_hashes: dict[str, str], read=read_file,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> IngestBatch:
-    """Decode a batch of files; drop exact duplicates of known or earlier articles.
+class ItemStream:
+    """The items of a run's files, read one file at a time, in order, then a `FileRead` per file.
 
-    `known_hashes` (content_hash -> article_id) is updated with the articles
-    accepted here, so later batches of the same run see them. `max_bytes`
-    caps what a gzip file may decompress to.
+    Only one file's bytes are held at once (an archive's members are read one
+    by one out of it). `known_files` maps a path to the file hash the
+    warehouse holds for it: a file whose mtime changed but whose bytes did not
+    is given as `FileRead(unchanged=True)` with no items.
     """
-    batch = IngestBatch([], [], [])
-    for f in files:
-        data, failure = read(f)
-        if failure:
-            batch.rejected.append(failure)
-            continue
-        for item in parse_file(f, data, max_bytes):
-            if isinstance(item, Rejected):
-                batch.rejected.append(item)
-            elif item.content_hash in known_hashes:
-                batch.duplicates.append(Duplicate(item.source_path, known_hashes[item.content_hash],
-                                                  item.content_hash, f.size, f.mtime, file_path=f.path))
-            else:
-                known_hashes[item.content_hash] = item.article_id
-                batch.articles.append(item)
-    return batch
+
+    def __init__(self, files: list[SourceFile], known_hashes: dict[str, str], limits: Limits = Limits(),
+                 fields_for: Callable[[str], formats.FieldMap] | None = None,
+                 known_files: dict[str, str | None] | None = None, read: Callable[..., bytes] | None = None):
+        self.files = files
+        self.known_hashes = known_hashes
+        self.limits = limits
+        self.fields_for = fields_for or (lambda path: formats.DEFAULT_FIELDS)
+        self.known_files = known_files or {}
+        self.read = read or reading.read_bounded
+        self.bytes_done = 0  # of the files given so far (for progress)
+        self.files_done = 0
+
+    def __iter__(self) -> Iterator[Item]:
+        for f in self.files:
+            yield from self._one_file(f)
+            self.files_done += 1
+            self.bytes_done += f.size
+
+    def _one_file(self, f: SourceFile) -> Iterator[Item]:
+        try:
+            data = self.read(f.path, self.limits.cap_for(os.path.basename(f.path)), f.root, f.open_path)
+        except reading.ReadRefused as refusal:
+            yield FileRead(f, None, refused=Rejected(f.path, "ingest", refusal.reason, refusal.detail, f.size,
+                                                    f.mtime, transient=refusal.transient))
+            return
+        digest = file_hash(data)
+        if self.known_files.get(f.path) == digest:
+            yield FileRead(f, digest, unchanged=True)
+            return
+        fields = self.fields_for(f.path)
+        n_items = 0
+        for item in read_items(f, data, self.known_hashes, self.limits, fields):
+            n_items += 1
+            yield item
+        yield FileRead(f, digest, n_items=n_items)

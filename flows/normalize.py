@@ -75,7 +75,12 @@ def _map_char(ch: str) -> str:
     if ch in _REPLACED:
         return _REPLACED[ch]
     if _is_presentation_form(ch):
-        return "".join(_map_char(c) for c in unicodedata.normalize("NFKC", ch))
+        # Ligatures expand (ﻻ -> لا); a form NFKC leaves as it is (the ornate brackets ﴾ ﴿ around
+        # Quran quotes) stays itself, and an expansion is never expanded again.
+        expanded = unicodedata.normalize("NFKC", ch)
+        if expanded == ch:
+            return ch
+        return "".join(c if _is_presentation_form(c) else _map_char(c) for c in expanded)
     return ch.lower() if ch.isascii() else ch
 
 

@@ -3,12 +3,16 @@
 Every expectation in a suite says in its `meta.on_failure` what a failure means:
 
 - "quarantine": the failing rows are bad input. They leave the run and land
-  in `quarantine` with the stage and the expectation; the rest goes on. If
-  more than the suite's `max_quarantine_fraction` of a batch fails (and the
-  batch has at least `min_rows_for_fraction` rows) the batch itself is
-  suspect and the run fails.
-- "fail": an invariant of the pipeline is broken; the run fails with a
-  message naming the suite and the expectation.
+  in `quarantine` with the stage and the expectation; the rest goes on
+  (how much of a run may be quarantined before it is flagged is the run's
+  business, not a batch's).
+- "fail": an invariant of the pipeline is broken. When the failing rows are
+  known (`invariant_rows`), the pipeline decides whether the code is broken
+  (a known-good article fails too: the run stops, naming the inputs) or
+  only these inputs meet a bug (they are quarantined and the run is
+  flagged); failures no row can be blamed for (a table-level expectation, a
+  model) are `fatal` and stop the run with a message naming the suite and
+  the expectation.
 
 An expectation that errors (GX could not compute it) also fails the run:
 a gate that cannot check is not a gate.
@@ -38,6 +42,8 @@ class GateOutcome:
     suite: str
     success: bool
     bad_rows: dict[str, list[str]] = field(default_factory=dict)  # row id -> failed expectations (quarantine ones)
+    invariant_rows: dict[str, list[str]] = field(default_factory=dict)  # row id -> failed "fail" expectations
+    invariant_messages: list[str] = field(default_factory=list)  # what those failures were, for a person
     fatal: list[str] = field(default_factory=list)  # messages for failures that stop the run
     dq_rows: list[dict] = field(default_factory=list)
     evaluated: int = 0
@@ -115,7 +121,10 @@ class QualityGates:
     def suites_for(self, stage: str) -> list[str]:
         return [n for n, s in self.suite_dicts.items() if s["meta"]["stage"] == stage]
 
-    def validate(self, suite_name: str, frame: pd.DataFrame, run_id: str, batch_no: int = 0) -> GateOutcome:
+    def validate(self, suite_name: str, frame: pd.DataFrame, run_id: str, batch_no: int = 0,
+                 blame_rows: bool = True) -> GateOutcome:
+        """Validate `frame`; with `blame_rows`, failed "fail" expectations that name their rows go to
+        `invariant_rows` for the caller to judge, else to `fatal`."""
         suite = self.suite_dicts[suite_name]
         meta = suite["meta"]
         stage, id_col = meta["stage"], meta["id_column"]
@@ -128,8 +137,6 @@ class QualityGates:
                            "partial_unexpected_count": 5},
         )
         n_rows = len(frame)
-        max_fraction = float(meta.get("max_quarantine_fraction", 0.5))
-        min_rows = int(meta.get("min_rows_for_fraction", 10))
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         for r in result.results:
             cfg = r.expectation_config
@@ -157,21 +164,23 @@ class QualityGates:
             outcome.failed += 1
             outcome.success = False
             where = f"suite '{suite_name}' (stage {stage}), expectation {label}"
+            ids = [str(_py(d.get(id_col))) for d in rr.get("unexpected_index_list") or []]
             if error:
                 outcome.fatal.append(f"{where} could not be evaluated: {error}")
             elif action == "fail":
                 sample = [_py(v) for v in (rr.get("partial_unexpected_list") or [])[:3]]
                 observed = rr.get("observed_value")
                 shown = f"; sample {sample}" if sample else (f"; observed {_py(observed)}" if observed is not None else "")
-                outcome.fatal.append(f"{where} failed on {unexpected} of {n_rows} rows{shown}")
+                message = f"{where} failed on {unexpected} of {n_rows} rows{shown}"
+                if blame_rows and ids:
+                    outcome.invariant_messages.append(message)
+                    for row_id in ids:
+                        outcome.invariant_rows.setdefault(row_id, []).append(label)
+                else:
+                    outcome.fatal.append(message)
             else:
-                ids = [_py(d.get(id_col)) for d in rr.get("unexpected_index_list") or []]
                 for row_id in ids:
-                    outcome.bad_rows.setdefault(str(row_id), []).append(label)
-        if outcome.bad_rows and n_rows >= min_rows and len(outcome.bad_rows) > max_fraction * n_rows:
-            outcome.fatal.append(
-                f"suite '{suite_name}' (stage {stage}): {len(outcome.bad_rows)} of {n_rows} rows failed "
-                f"row-level expectations, more than the allowed {max_fraction:.0%}; the batch itself looks broken")
+                    outcome.bad_rows.setdefault(row_id, []).append(label)
         return outcome
 
     def build_docs(self) -> str | None:
@@ -181,7 +190,7 @@ class QualityGates:
         return urls.get("local")
 
 
-def raise_if_fatal(outcomes: list[GateOutcome]) -> None:
-    messages = [m for o in outcomes for m in o.fatal]
+def raise_if_fatal(outcomes: list[GateOutcome], invariants_too: bool = False) -> None:
+    messages = [m for o in outcomes for m in o.fatal + (o.invariant_messages if invariants_too else [])]
     if messages:
         raise GateFailed("Data-quality gate failed: " + " | ".join(messages))

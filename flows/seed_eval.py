@@ -253,7 +253,7 @@ def prepare_articles(articles_dir=ARTICLES_DIR) -> list[dict]:
         st = path.stat()
         f = ingest.SourceFile(str(path.resolve()), st.st_size, st.st_mtime)
         raw = [r for r in ingest.parse_file(f, path.read_bytes()) if isinstance(r, ingest.RawArticle)]
-        rows = stages.article_rows(raw, {}, "seed-eval")
+        rows = stages.article_rows(raw, "seed-eval")
         stages.clean_articles(rows, "seed-eval")
         stages.normalize_articles(rows)
         for r in rows:

@@ -3,18 +3,23 @@
 An article travels through the stages as a dict whose keys are columns of
 the `articles` table; each stage adds its columns. `pipeline.py` wraps these
 functions in Prefect tasks; tests call them directly.
+
+One article never stops a run: the stage functions take a `failed` list,
+and an article whose work raises leaves the batch with a quarantine row
+(stage, the exception and where in akhbar it was raised) instead.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
-from flows import clean, dedupe, entities, ner_combined, normalize
-from flows.ingest import Duplicate, RawArticle, Rejected
-from flows.quality import GateOutcome
+from flows import clean, config, dedupe, entities, ner_combined, normalize
+from flows.discover import Rejected, SourceFile
+from flows.ingest import Duplicate, FileRead, ItemStream, RawArticle, describe_error
 
 
 def utcnow() -> dt.datetime:
@@ -23,51 +28,126 @@ def utcnow() -> dt.datetime:
 
 @dataclass
 class Batch:
-    """The files of one batch and, stage after stage, the articles still in the run."""
+    """One batch of items and, stage after stage, the articles still in the run."""
 
     number: int
-    files: list
+    files: list = field(default_factory=list)  # FileRead of the files whose last item is in this batch
+    raw: list[RawArticle] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)
 
 
-# --------------------------------------------------------------------------- ingest
+class Batcher:
+    """Cuts the run's stream of items into batches of at most `max_articles` articles and
+    about `max_chars` characters of text, so memory stays flat whatever the files hold."""
+
+    def __init__(self, stream: ItemStream, max_articles: int, max_chars: int):
+        self.stream = stream
+        self._items = iter(stream)
+        self.max_articles = max(1, max_articles)
+        self.max_chars = max_chars
+        self.exhausted = False
+
+    def next_batch(self, number: int) -> Batch | None:
+        batch, chars = Batch(number), 0
+        while len(batch.raw) < self.max_articles and chars < self.max_chars:
+            item = next(self._items, None)
+            if item is None:
+                self.exhausted = True
+                break
+            if isinstance(item, RawArticle):
+                batch.raw.append(item)
+                chars += len(item.text)
+            elif isinstance(item, Duplicate):
+                batch.duplicates.append(item)
+            elif isinstance(item, Rejected):
+                batch.rejected.append(item)
+            else:
+                batch.files.append(item)
+        if self.exhausted and not (batch.raw or batch.duplicates or batch.rejected or batch.files):
+            return None
+        return batch
+
+
+# --------------------------------------------------------------------------- rows
 
 def quarantine_row(source_path: str | None, stage: str, reason: str, detail: str, run_id: str,
-                   article_id: str | None = None, expectation: str | None = None) -> dict:
-    return {"source_path": source_path, "article_id": article_id, "stage": stage, "reason": reason,
-            "detail": detail, "expectation": expectation, "run_id": run_id, "at": utcnow()}
+                   article_id: str | None = None, expectation: str | None = None,
+                   file_path: str | None = None) -> dict:
+    return {"source_path": source_path, "file_path": file_path or source_path, "article_id": article_id,
+            "stage": stage, "reason": reason, "detail": detail, "expectation": expectation, "run_id": run_id,
+            "at": utcnow()}
 
 
-def source_file_row(path: str, size, mtime, content_hash, article_id, status: str, run_id: str,
-                    first_run_id: str | None = None) -> dict:
-    return {"source_path": path, "size": size, "mtime": mtime, "content_hash": content_hash,
-            "article_id": article_id, "status": status, "first_run_id": first_run_id or run_id,
-            "last_run_id": run_id}
+def error_row(article: dict, stage: str, err: BaseException, run_id: str) -> dict:
+    """The quarantine row of an article whose `stage` raised: a bug meeting this input."""
+    return quarantine_row(article.get("source_path"), stage, "internal error", describe_error(err), run_id,
+                          article_id=article.get("article_id"), file_path=article.get("_file"))
 
 
-def rejected_rows(rejected: list[Rejected], run_id: str, file_hashes: dict[str, str] | None = None
-                  ) -> tuple[list[dict], list[dict]]:
-    """Quarantine rows and source_files rows for inputs that are not articles."""
-    file_hashes = file_hashes or {}
-    quarantine = [quarantine_row(r.source_path, r.stage, r.reason, r.detail, run_id) for r in rejected]
-    files = [source_file_row(r.file_path, r.size, r.mtime, file_hashes.get(r.file_path), None, "quarantined", run_id)
-             for r in rejected]
-    return quarantine, files
+def source_file_row(path: str, size, mtime, file_hash, status: str, run_id: str, *, fingerprint: str | None = None,
+                    reason: str | None = None, records: int | None = None, transient: bool = False,
+                    article_id: str | None = None, deleted_at: dt.datetime | None = None) -> dict:
+    return {"source_path": path, "size": size, "mtime": mtime, "content_hash": file_hash, "article_id": article_id,
+            "status": status, "first_run_id": run_id, "last_run_id": run_id, "reason": reason,
+            "fingerprint": fingerprint, "records": records, "records_quarantined": 0, "transient": transient,
+            "deleted_at": deleted_at}
 
 
-def duplicate_rows(duplicates: list[Duplicate], file_hashes: dict[str, str], run_id: str) -> list[dict]:
-    return [source_file_row(d.file_path, d.size, d.mtime, file_hashes.get(d.file_path),
-                            d.duplicate_of if d.file_path == d.source_path else None, "duplicate", run_id)
-            for d in duplicates]
+def rejected_rows(rejected: list[Rejected], run_id: str) -> list[dict]:
+    return [quarantine_row(r.source_path, r.stage, r.reason, r.detail, run_id, file_path=r.file_path)
+            for r in rejected]
 
 
-def unchanged_file_rows(files: list, known_files: dict[str, tuple], run_id: str) -> list[dict]:
-    """Files whose mtime changed but whose bytes did not: same status, new mtime, nothing re-read."""
-    return [source_file_row(f.path, f.size, f.mtime, known_files[f.path][2], known_files[f.path][4],
-                            known_files[f.path][3], run_id) for f in files]
+def refused_file_rows(rejected: list[Rejected], run_id: str, fingerprint_for: Callable[[str], str]) -> list[dict]:
+    """source_files rows for files refused whole (at discovery or when reading)."""
+    return [source_file_row(r.file_path, r.size, r.mtime, None, "quarantined", run_id,
+                            fingerprint=fingerprint_for(r.file_path), reason=r.reason, transient=r.transient)
+            for r in rejected if r.file_path == r.source_path]
 
 
-def article_rows(raw: list[RawArticle], file_hashes: dict[str, str], run_id: str) -> list[dict]:
+def file_read_rows(reads: list[FileRead], known_files: dict, run_id: str, fingerprint_for: Callable[[str], str]
+                   ) -> tuple[list[dict], list[dict]]:
+    """source_files rows for the files read, and the touched_files rows of those whose items were re-read."""
+    files, touched = [], []
+    for r in reads:
+        f = r.file
+        if r.refused is not None:
+            files += refused_file_rows([r.refused], run_id, fingerprint_for)
+        elif r.unchanged:  # only touched: same status and verdicts, new mtime
+            prev = known_files[f.path]
+            row = source_file_row(f.path, f.size, f.mtime, r.file_hash, prev.status, run_id,
+                                  fingerprint=prev.fingerprint, reason=prev.reason, article_id=prev.article_id)
+            row["records_quarantined"] = prev.records_quarantined
+            files.append(row)
+        else:
+            files.append(source_file_row(f.path, f.size, f.mtime, r.file_hash, "loaded", run_id,
+                                         fingerprint=fingerprint_for(f.path), records=r.n_items))
+            touched.append({"file_path": f.path, "action": "reread"})
+    return files, touched
+
+
+def deleted_file_rows(paths: list[str], run_id: str) -> tuple[list[dict], list[dict]]:
+    now = utcnow()
+    files = [source_file_row(p, None, None, None, "deleted", run_id, deleted_at=now) for p in paths]
+    return files, [{"file_path": p, "action": "deleted"} for p in paths]
+
+
+def item_rows(items: list, run_id: str) -> list[dict]:
+    """source_items rows: which item of which file holds which article (Duplicate or loaded article dict)."""
+    rows = []
+    for item in items:
+        if isinstance(item, Duplicate):
+            rows.append({"source_path": item.source_path, "file_path": item.file_path,
+                         "article_id": item.duplicate_of, "run_id": run_id})
+        else:
+            rows.append({"source_path": item["source_path"], "file_path": item["_file"],
+                         "article_id": item["article_id"], "run_id": run_id})
+    return rows
+
+
+def article_rows(raw: list[RawArticle], run_id: str) -> list[dict]:
     now = utcnow()
     rows = []
     for r in raw:
@@ -76,27 +156,11 @@ def article_rows(raw: list[RawArticle], file_hashes: dict[str, str], run_id: str
             "article_id": r.article_id, "source_path": r.source_path, "input_format": r.input_format,
             "encoding": r.encoding, "body_raw": r.text, "content_hash": r.content_hash, "n_bytes": r.n_bytes,
             "arabic_ratio": r.arabic_ratio, "ingested_at": now, "run_id": run_id,
-            "url": meta.get("url"), "published_at": meta.get("published_at"), "category": meta.get("category"),
-            "author": meta.get("author"), "source_name": meta.get("source_name"),
-            "title": meta.get("title"),
-            "_file": r.file_path, "_file_hash": file_hashes.get(r.file_path), "_size": r.size, "_mtime": r.mtime,
+            "url": meta.get("url"), "published_at": meta.get("published_at"), "crawled_at": meta.get("crawled_at"),
+            "category": meta.get("category"), "author": meta.get("author"), "source_name": meta.get("source_name"),
+            "title": meta.get("title"), "repairs": r.repairs,
+            "_file": r.file_path,
         })
-    return rows
-
-
-def supersede_rows(articles: list[dict], known_files: dict[str, tuple], run_id: str) -> list[dict]:
-    """A one-article file whose content changed: its new article supersedes the one it held before.
-
-    The old version is kept (queryable, with `superseded_by` set) but the SQL
-    models count only current articles. Records of multi-record files (JSONL,
-    TREC) are not versioned: a changed record is a new article.
-    """
-    rows = []
-    for a in articles:
-        previous = known_files.get(a["source_path"])
-        old_id = previous[4] if previous else None
-        if old_id and old_id != a["article_id"]:
-            rows.append({"article_id": old_id, "superseded_by": a["article_id"], "run_id": run_id})
     return rows
 
 
@@ -111,25 +175,43 @@ def ingest_frame(articles: list[dict]) -> pd.DataFrame:
     })
 
 
+def _each(articles: list[dict], stage: str, run_id: str, failed: list[dict] | None, work) -> list[dict]:
+    """Apply `work` to each article; with `failed`, an article whose work raises is quarantined, not fatal."""
+    kept = []
+    for a in articles:
+        if failed is None:
+            work(a)
+        else:
+            try:
+                work(a)
+            except Exception as err:  # a bug meeting this input: the article leaves the run, the run goes on
+                failed.append(error_row(a, stage, err, run_id))
+                continue
+        kept.append(a)
+    return kept
+
+
 # --------------------------------------------------------------------------- clean
 
-def clean_articles(articles: list[dict], run_id: str) -> list[dict]:
-    """Adds title, byline, dateline, source_name, body_clean; returns clean_removed rows."""
-    removed_rows = []
-    for a in articles:
-        result = clean.clean_article(a["body_raw"], title_hint=a.get("title"))
-        a["title"] = result.title
-        a["byline"] = result.byline or a.get("author")
-        a["dateline"] = result.dateline
-        # The input's own metadata (a feed's source field) outranks a guess from the text.
-        a["source_name"] = a.get("source_name") or result.source_name
-        a["body_clean"] = result.body_clean
-        a["n_chars"] = len(result.body_clean)
-        a["_n_removed"] = len(result.removed)
-        removed_rows.extend(
-            {"article_id": a["article_id"], "line_no": r.line_no, "reason": r.reason, "text": r.text, "run_id": run_id}
-            for r in result.removed
-        )
+def clean_one(a: dict, run_id: str) -> list[dict]:
+    """Adds title, byline, dateline, source_name, body_clean; returns the article's clean_removed rows."""
+    result = clean.clean_article(a["body_raw"], title_hint=a.get("title"))
+    a["title"] = result.title
+    a["byline"] = result.byline or a.get("author")
+    a["dateline"] = result.dateline
+    # The input's own metadata (a feed's source field) outranks a guess from the text.
+    a["source_name"] = a.get("source_name") or result.source_name
+    a["body_clean"] = result.body_clean
+    a["n_chars"] = len(result.body_clean)
+    return [{"article_id": a["article_id"], "line_no": r.line_no, "reason": r.reason, "text": r.text,
+             "run_id": run_id} for r in result.removed]
+
+
+def clean_articles(articles: list[dict], run_id: str, failed: list[dict] | None = None) -> list[dict]:
+    """Cleans every article in place; returns the clean_removed rows. Articles that fail go to `failed`
+    (and are removed from `articles`)."""
+    removed_rows: list[dict] = []
+    articles[:] = _each(articles, "clean", run_id, failed, lambda a: removed_rows.extend(clean_one(a, run_id)))
     return removed_rows
 
 
@@ -144,9 +226,11 @@ def clean_frame(articles: list[dict]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- normalize
 
-def normalize_articles(articles: list[dict]) -> None:
-    for a in articles:
+def normalize_articles(articles: list[dict], run_id: str = "", failed: list[dict] | None = None) -> None:
+    def work(a):
         a["body_norm"] = normalize.normalize(a["body_clean"])
+
+    articles[:] = _each(articles, "normalize", run_id, failed, work)
 
 
 def normalize_frame(articles: list[dict]) -> pd.DataFrame:
@@ -173,21 +257,29 @@ def mark_near_duplicates(articles: list[dict], index, story_of: dict[str, str]) 
 
 # --------------------------------------------------------------------------- entities
 
-def extract_entities(articles: list[dict], run_id: str, extract=None) -> tuple[list[dict], dict[str, dict]]:
+def extract_entities(articles: list[dict], run_id: str, extract=None, failed: list[dict] | None = None
+                     ) -> tuple[list[dict], dict[str, dict]]:
     """Mention rows for the batch and the entities they point to (entity_id -> row).
 
     `extract` (text -> mentions) defaults to the precise extractor of `flows.ner_combined`:
     every gazetteer mention plus the names the gazetteer does not know that its rules accept
     (ids `<type>:auto:<fold>`). An auto entity's canonical name is its most frequent full
-    name in the batch (the first one on a tie): a bare surname never names it.
+    name in the batch (the first one on a tie): a bare surname never names it. With `failed`,
+    an article whose extraction raises is quarantined and removed from `articles`.
     """
     extract = extract or ner_combined.extract_precise
     catalogue = {e.entity_id: e for e in entities.known_entities()}
+    found: dict[str, list] = {}
+
+    def work(a):
+        found[a["article_id"]] = extract(a["body_clean"])
+
+    articles[:] = _each(articles, "entities", run_id, failed, work)
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
     auto_names: dict[str, Counter] = {}
     for a in articles:
-        for m in extract(a["body_clean"]):
+        for m in found[a["article_id"]]:
             mention_rows.append({
                 "mention_key": f"{a['article_id']}:{m.start}:{m.end}",
                 "article_id": a["article_id"], "entity_id": m.entity_id, "surface": m.surface,
@@ -228,30 +320,65 @@ def mentions_frame(mentions: list[dict], articles: list[dict], entity_rows: dict
     })
 
 
+# --------------------------------------------------------------------------- storable text
+
+def unstorable_field(row: dict) -> str | None:
+    """The first text field DuckDB would refuse (not valid Unicode), or None.
+
+    Ingest repairs what it can; this is the last check before staging, because
+    a string DuckDB refuses breaks its connection for the whole run.
+    """
+    for key, value in row.items():
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return key
+    return None
+
+
 # --------------------------------------------------------------------------- gates
 
-def split_by_outcome(rows: list[dict], key: str, outcome: GateOutcome, run_id: str) -> tuple[list[dict], list[dict]]:
-    """Rows that passed, and quarantine rows for those that failed row-level expectations."""
-    if not outcome.bad_rows:
+def split_by_outcome(rows: list[dict], key: str, failing: dict[str, list[str]], stage: str, suite: str,
+                     run_id: str, reason: str = "failed expectation") -> tuple[list[dict], list[dict]]:
+    """Rows that passed, and quarantine rows for those in `failing` (row id -> failed expectations)."""
+    if not failing:
         return rows, []
     kept, quarantined = [], []
     for row in rows:
-        failed = outcome.bad_rows.get(str(row[key]))
+        failed = failing.get(str(row[key]))
         if failed is None:
             kept.append(row)
             continue
-        detail = f"failed {len(failed)} expectation(s) of suite '{outcome.suite}': " + "; ".join(failed)
-        quarantined.append(quarantine_row(row.get("source_path"), outcome.stage, "failed expectation", detail,
-                                          run_id, article_id=row.get("article_id"), expectation=failed[0]))
+        detail = f"failed {len(failed)} expectation(s) of suite '{suite}': " + "; ".join(failed)
+        if reason == "broken invariant":
+            detail += " (akhbar's own invariant: a bug this input meets; please report it)"
+        quarantined.append(quarantine_row(row.get("source_path"), stage, reason, detail, run_id,
+                                          article_id=row.get("article_id"), expectation=failed[0],
+                                          file_path=row.get("_file")))
     return kept, quarantined
 
 
-def loaded_file_rows(articles: list[dict], run_id: str) -> list[dict]:
-    return [source_file_row(a["_file"], a["_size"], a["_mtime"], a["_file_hash"],
-                            a["article_id"] if a["_file"] == a["source_path"] else None, "loaded", run_id)
-            for a in articles]
+def canary_frames() -> dict[str, pd.DataFrame]:
+    """Each stage's gate frame for a known-good article (the first seed), made by the code as it is now.
 
+    When a "fail" expectation fails on some inputs, this tells a bug every
+    article meets (the canary fails too: stop the run) from a bug only these
+    inputs meet (quarantine them, go on).
+    """
+    from flows import ingest
 
-def quarantined_file_rows(articles: list[dict], run_id: str) -> list[dict]:
-    return [source_file_row(a["_file"], a["_size"], a["_mtime"], a["_file_hash"], None, "quarantined", run_id)
-            for a in articles]
+    path = config.canary_article()
+    data = path.read_bytes()
+    st = path.stat()
+    raw = [r for r in ingest.parse_file(SourceFile(str(path), st.st_size, st.st_mtime), data)
+           if isinstance(r, RawArticle)]
+    rows = article_rows(raw, "canary")
+    frames = {"ingest": ingest_frame(rows)}
+    clean_articles(rows, "canary")
+    frames["clean"] = clean_frame(rows)
+    normalize_articles(rows)
+    frames["normalize"] = normalize_frame(rows)
+    mentions, entity_rows = extract_entities(rows, "canary")
+    frames["entities"] = mentions_frame(mentions, rows, entity_rows)
+    return frames

@@ -8,8 +8,10 @@ process group of its own and is stopped by that pid, never by name.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -92,6 +94,68 @@ def start(host: str, port: int, wait_s: float = 120.0) -> str:
         time.sleep(0.5)
     stop()
     raise SystemExit(f"Prefect server did not answer on {api_url} within {wait_s:.0f}s; see {LOG_FILE}")
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask the kernel to SIGTERM it when its parent dies (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_temporary_server(wait_s: float = 120.0) -> str:
+    """A Prefect API server for this process alone; returns its API URL.
+
+    What Prefect does on its own when no server is configured, with one
+    difference: the server is tied to this process. It is stopped when the
+    process exits, and the kernel stops it when the process is killed, even by
+    SIGKILL (Prefect's own temporary server is then left running, adopted by
+    init). Its log goes to `$PREFECT_HOME/temporary-server.log`.
+    """
+    home = Path(os.environ.get("PREFECT_HOME", config.REPO_ROOT / ".prefect"))
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **SERVER_ENV, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "0",
+           "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    env.pop("PREFECT_API_URL", None)
+    deadline = time.monotonic() + wait_s
+    with open(home / "temporary-server.log", "ab") as log:
+        for _ in range(5):  # another process may take the port between choosing and binding it
+            port = _free_port()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                preexec_fn=_die_with_parent)
+            atexit.register(_stop_process, proc)
+            api_url = f"http://127.0.0.1:{port}/api"
+            while time.monotonic() < deadline and proc.poll() is None:
+                if healthy(api_url, timeout=1.0):
+                    return api_url
+                time.sleep(0.1)
+            _stop_process(proc)
+            if time.monotonic() >= deadline:
+                break
+    raise SystemExit(f"the temporary Prefect server did not start; see {home / 'temporary-server.log'}")
+
+
+def _stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def stop(wait_s: float = 20.0) -> None:

@@ -22,6 +22,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
+from flows.incremental import KnownFile
+
 # Columns are listed once here; staging and warehouse share them.
 TABLES: dict[str, str] = {
     "articles": """
@@ -47,7 +49,10 @@ TABLES: dict[str, str] = {
         duplicate_of VARCHAR,
         superseded_by VARCHAR,
         ingested_at TIMESTAMP,
-        run_id VARCHAR""",
+        run_id VARCHAR,
+        crawled_at TIMESTAMP,
+        repairs VARCHAR,
+        deleted_at TIMESTAMP""",
     "entities": """
         entity_id VARCHAR PRIMARY KEY,
         canonical_name VARCHAR NOT NULL,
@@ -75,10 +80,6 @@ TABLES: dict[str, str] = {
     "article_signatures": """
         article_id VARCHAR PRIMARY KEY,
         minhash BLOB""",
-    "supersede": """
-        article_id VARCHAR,
-        superseded_by VARCHAR,
-        run_id VARCHAR""",
     "source_files": """
         source_path VARCHAR PRIMARY KEY,
         size BIGINT,
@@ -87,7 +88,18 @@ TABLES: dict[str, str] = {
         article_id VARCHAR,
         status VARCHAR,
         first_run_id VARCHAR,
-        last_run_id VARCHAR""",
+        last_run_id VARCHAR,
+        reason VARCHAR,
+        fingerprint VARCHAR,
+        records INTEGER,
+        records_quarantined INTEGER,
+        transient BOOLEAN,
+        deleted_at TIMESTAMP""",
+    "source_items": """
+        source_path VARCHAR PRIMARY KEY,
+        file_path VARCHAR NOT NULL,
+        article_id VARCHAR NOT NULL,
+        run_id VARCHAR""",
     "quarantine": """
         source_path VARCHAR,
         article_id VARCHAR,
@@ -96,7 +108,9 @@ TABLES: dict[str, str] = {
         detail VARCHAR,
         expectation VARCHAR,
         run_id VARCHAR,
-        "at" TIMESTAMP""",
+        "at" TIMESTAMP,
+        file_path VARCHAR,
+        resolved_run_id VARCHAR""",
     "dq_results": """
         run_id VARCHAR,
         stage VARCHAR,
@@ -138,20 +152,30 @@ TABLES: dict[str, str] = {
         gx_expectations INTEGER,
         gx_failed INTEGER,
         stage_seconds VARCHAR,
-        counts VARCHAR""",
+        counts VARCHAR,
+        records_seen INTEGER,
+        records_duplicate INTEGER,
+        records_quarantined INTEGER,
+        files_deleted INTEGER,
+        articles_current INTEGER,
+        quarantine_share DOUBLE,
+        alerts VARCHAR""",
+}
+
+# Tables only a run's staging file has.
+STAGING_ONLY: dict[str, str] = {
+    "touched_files": """
+        file_path VARCHAR,
+        action VARCHAR""",
 }
 
 # Rows a run produces, staged per batch, then copied in one transaction.
-STAGED_TABLES = ("articles", "entities", "mentions", "clean_removed", "source_files", "quarantine", "dq_results",
-                 "supersede", "article_signatures")
+STAGED_TABLES = ("articles", "entities", "mentions", "clean_removed", "source_files", "source_items", "quarantine",
+                 "dq_results", "article_signatures")
 
 # Keys that make a staged row replace the warehouse row instead of adding one.
 # (articles need none: a run stages only articles whose content hash is new.)
-UPSERT_KEYS = {"source_files": "source_path", "entities": "entity_id", "article_signatures": "article_id"}
-
-# Which staged row wins when a key repeats: for a file holding several records, one loaded
-# record makes the file "loaded"; otherwise the latest row wins.
-UPSERT_PRECEDENCE = {"source_files": "(status = 'loaded') DESC, (status = 'duplicate') DESC, "}
+UPSERT_KEYS = {"entities": "entity_id", "article_signatures": "article_id"}
 
 
 # DuckDB caches up to 80% of RAM by default; a run must stay small whatever the corpus size,
@@ -160,7 +184,12 @@ WRITER_CONFIG = {"memory_limit": "256MB", "preserve_insertion_order": False}
 
 
 def columns_of(table: str) -> list[str]:
-    return [line.split()[0].strip('"') for line in TABLES[table].strip().splitlines()]
+    return [line.split()[0].strip('"') for line in {**TABLES, **STAGING_ONLY}[table].strip().splitlines()]
+
+
+def sql_string(value: str | os.PathLike) -> str:
+    """A SQL string literal (for the few statements that take no parameters, such as ATTACH)."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def column_list(table: str) -> str:
@@ -188,6 +217,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict] | p
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, and add columns that a warehouse from an older version lacks."""
+    existing = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()").fetchall()}
     for name, cols in TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
         present = {r[0] for r in con.execute(
@@ -198,6 +229,21 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
             if column not in present:
                 definition = _without_constraints(line.strip().rstrip(","))
                 con.execute(f"ALTER TABLE {name} ADD COLUMN {definition}")
+    if "source_items" not in existing and "articles" in existing:
+        _backfill_source_items(con)
+
+
+def _backfill_source_items(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse from before `source_items`: each current article is held by the item it came from,
+    and each single-article file recorded as a copy holds the article it copies."""
+    con.execute(r"""
+        INSERT OR IGNORE INTO source_items
+        SELECT source_path, regexp_replace(source_path, '#[0-9]+$', ''), article_id, run_id
+        FROM articles WHERE superseded_by IS NULL""")
+    con.execute("""
+        INSERT OR IGNORE INTO source_items
+        SELECT source_path, source_path, article_id, last_run_id FROM source_files
+        WHERE status = 'duplicate' AND article_id IS NOT NULL""")
 
 
 @contextmanager
@@ -219,9 +265,13 @@ def warehouse_exists(path: str | os.PathLike) -> bool:
 class KnownState:
     """What the warehouse already holds, read once at the start of a run."""
 
-    files: dict[str, tuple]  # file path -> (size, mtime, file_hash, status, article_id)
+    files: dict[str, KnownFile]  # file path -> what the warehouse knows of it
     content_hashes: dict[str, str]  # text content_hash -> article_id
     entity_ids: frozenset[str]
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
 def read_signatures(path: str | os.PathLike) -> list[tuple[str, str, list[int]]]:
@@ -229,26 +279,34 @@ def read_signatures(path: str | os.PathLike) -> list[tuple[str, str, list[int]]]
     if not warehouse_exists(path):
         return []
     with connect(path, read_only=True) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'article_signatures'"
-                           ).fetchone()[0]:
+        if "article_signatures" not in _tables(con):
             return []
+        deleted = "AND a.deleted_at IS NULL" if _has_column(con, "articles", "deleted_at") else ""
         return con.execute(
             "SELECT s.article_id, coalesce(a.duplicate_of, a.article_id), s.minhash FROM article_signatures s "
-            "JOIN articles a USING (article_id) WHERE a.superseded_by IS NULL").fetchall()
+            f"JOIN articles a USING (article_id) WHERE a.superseded_by IS NULL {deleted}").fetchall()
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? "
+                            "AND column_name = ?", [table, column]).fetchone()[0])
 
 
 def read_known_state(path: str | os.PathLike) -> KnownState:
     if not warehouse_exists(path):
         return KnownState({}, {}, frozenset())
     with connect(path, read_only=True) as con:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = _tables(con)
         files = {}
         if "source_files" in tables:
+            extra = {c: (c if _has_column(con, "source_files", c) else "NULL")
+                     for c in ("fingerprint", "reason", "records_quarantined", "transient")}
             files = {
-                p: (size, mtime, h, status, article_id)
-                for p, size, mtime, h, status, article_id in con.execute(
-                    "SELECT source_path, size, mtime, content_hash, status, article_id FROM source_files"
-                ).fetchall()
+                p: KnownFile(size, mtime, h, status, article_id, fp, reason, int(rq or 0), bool(tr))
+                for p, size, mtime, h, status, article_id, fp, reason, rq, tr in con.execute(
+                    "SELECT source_path, size, mtime, content_hash, status, article_id, "
+                    f"{extra['fingerprint']}, {extra['reason']}, {extra['records_quarantined']}, "
+                    f"{extra['transient']} FROM source_files").fetchall()
             }
         hashes = dict(con.execute("SELECT content_hash, article_id FROM articles").fetchall()) if "articles" in tables else {}
         ents = frozenset(r[0] for r in con.execute("SELECT entity_id FROM entities").fetchall()) if "entities" in tables else frozenset()
@@ -257,13 +315,28 @@ def read_known_state(path: str | os.PathLike) -> KnownState:
 
 # --------------------------------------------------------------------------- staging
 
-def remove_stale_files(warehouse: str | os.PathLike) -> list[Path]:
-    """Staging files and half-written copies of runs that died. Call only while holding the run lock."""
+def staging_path(warehouse: str | os.PathLike, run_id: str) -> Path:
+    """The run's staging file, named after its warehouse: two warehouses may share a folder."""
     live = Path(warehouse)
-    stale = [*live.parent.glob(".staging-*.duckdb*"), *live.parent.glob(live.name + ".next*")]
+    return live.with_name(f".{live.name}.staging-{run_id}.duckdb")
+
+
+def remove_stale_files(warehouse: str | os.PathLike) -> list[Path]:
+    """This warehouse's staging files and half-written copies left by runs that died.
+
+    Call only while holding the run lock. Only files of this warehouse: another
+    warehouse in the same folder has its own lock and its own files.
+    """
+    live = Path(warehouse)
+    stale = [*live.parent.glob(f".{glob_escape(live.name)}.staging-*.duckdb*"),
+             *live.parent.glob(glob_escape(live.name) + ".next*")]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
 
 
 class Staging:
@@ -274,14 +347,16 @@ class Staging:
         for stale in (self.path, Path(str(self.path) + ".wal")):
             stale.unlink(missing_ok=True)
         self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path), config=WRITER_CONFIG)
-        for name in STAGED_TABLES:
+        for name, definition in [*((t, TABLES[t]) for t in STAGED_TABLES), *STAGING_ONLY.items()]:
             # Staging has no keys: the final copy de-duplicates explicitly.
-            cols = "\n".join(_without_constraints(line) for line in TABLES[name].strip().splitlines())
+            cols = "\n".join(_without_constraints(line) for line in definition.strip().splitlines())
             self.con.execute(f"CREATE TABLE {name} ({cols})")
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:  # reopened after `release`, e.g. to read what a failed run staged
+            if not self.path.exists():
+                raise FileNotFoundError(f"the run's staging file {self.path} is gone (removed by another process?)")
             self._con = duckdb.connect(str(self.path), config=WRITER_CONFIG)
         return self._con
 
@@ -295,22 +370,21 @@ class Staging:
     def append(self, table: str, rows: list[dict] | pd.DataFrame) -> int:
         return insert_rows(self.con, table, rows)
 
-    def quarantine_duplicates_of(self, article_ids: set[str], stage: str, run_id: str) -> int:
-        """Files staged as exact copies of articles that have just been quarantined follow them."""
+    def quarantine_copies_of(self, article_ids: set[str], stage: str, run_id: str) -> int:
+        """Items staged as exact copies of articles that have just been quarantined follow them."""
         if not article_ids:
             return 0
         ids = list(article_ids)
-        n = self.con.execute("SELECT count(*) FROM source_files WHERE status = 'duplicate' AND list_contains(?, article_id)",
+        n = self.con.execute("SELECT count(*) FROM source_items WHERE list_contains(?, article_id)",
                              [ids]).fetchone()[0]
         if n:
             self.con.execute(
-                "INSERT INTO quarantine (source_path, article_id, stage, reason, detail, run_id, \"at\") "
-                "SELECT source_path, NULL, ?, 'copy of a quarantined article', "
+                "INSERT INTO quarantine (source_path, file_path, article_id, stage, reason, detail, run_id, \"at\") "
+                "SELECT source_path, file_path, NULL, ?, 'copy of a quarantined article', "
                 "'same text as article ' || article_id || ', which failed the ' || ? || ' gate', ?, now() "
-                "FROM source_files WHERE status = 'duplicate' AND list_contains(?, article_id)",
+                "FROM source_items WHERE list_contains(?, article_id)",
                 [stage, stage, run_id, ids])
-            self.con.execute("UPDATE source_files SET status = 'quarantined', article_id = NULL "
-                             "WHERE status = 'duplicate' AND list_contains(?, article_id)", [ids])
+            self.con.execute("DELETE FROM source_items WHERE list_contains(?, article_id)", [ids])
         return n
 
     def count(self, table: str) -> int:
@@ -321,7 +395,10 @@ class Staging:
 
     def close(self, remove: bool = True) -> None:
         if self._con is not None:
-            self._con.close()
+            try:
+                self._con.close()
+            except duckdb.Error:
+                pass
             self._con = None
         if remove:
             for leftover in (self.path, Path(str(self.path) + ".wal")):
@@ -352,6 +429,23 @@ def crash_point(name: str) -> None:
     time.sleep(float(os.environ.get("AKHBAR_PAUSE_SECONDS", "60")))
 
 
+class WarehouseInUse(RuntimeError):
+    """Another program holds the live warehouse open for writing."""
+
+
+def _fold_foreign_wal(live: Path) -> None:
+    """A `.wal` beside the warehouse was left by some other tool: fold its log in before copying."""
+    try:
+        duckdb.connect(str(live)).close()
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise WarehouseInUse(
+                f"{live} is open for writing in another program ({err}). Runs never write the live file, but "
+                f"they copy it and cannot while another program writes it: close that program, or open the "
+                f"warehouse read-only (duckdb -readonly {live}, or read_only=True in Python)") from err
+        raise
+
+
 @contextmanager
 def next_version(warehouse: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a copy of the warehouse that replaces it atomically when the block succeeds.
@@ -359,32 +453,126 @@ def next_version(warehouse: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnec
     Nobody ever opens the live file for writing, so readers (read-only
     connections, the duckdb CLI) are never locked out, and a run killed at
     any point leaves the live file exactly as the last good run left it: the
-    half-written copy is simply discarded by the next run.
+    half-written copy is simply discarded by the next run. A copy that fails
+    (a full disk) is removed at once, never left to fill the disk further.
     """
     live = Path(warehouse)
     live.parent.mkdir(parents=True, exist_ok=True)
     nxt = live.with_name(live.name + ".next")
-    for leftover in (nxt, Path(str(nxt) + ".wal")):
-        leftover.unlink(missing_ok=True)
-    if live.exists():
-        if Path(str(live) + ".wal").exists():  # written by some other tool: fold its log in first
-            duckdb.connect(str(live)).close()
-        shutil.copyfile(live, nxt)
-    con = duckdb.connect(str(nxt), config=WRITER_CONFIG)
+
+    def discard() -> None:
+        for leftover in (nxt, Path(str(nxt) + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+    discard()
+    con = None
     try:
+        if live.exists():
+            if Path(str(live) + ".wal").exists():
+                _fold_foreign_wal(live)
+            shutil.copyfile(live, nxt)
+        con = duckdb.connect(str(nxt), config=WRITER_CONFIG)
         create_tables(con)
         yield con
         con.execute("CHECKPOINT")
-    except BaseException:
         con.close()
-        nxt.unlink(missing_ok=True)
-        Path(str(nxt) + ".wal").unlink(missing_ok=True)
+        con = None
+        _fsync(nxt)
+    except BaseException:
+        if con is not None:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+        discard()
         raise
-    con.close()
-    _fsync(nxt)
     crash_point("swap")
     os.replace(nxt, live)
     _fsync(live.parent)
+
+
+# The load, in one transaction, in this order. `{run}` is the run id (a parameter, never text).
+#
+# Currency: an article is current while at least one item of a file present in the input holds it
+# (`source_items`). When a file is re-read or deleted, its items are replaced; an article no item
+# holds any more is superseded by what now sits at its place (the same file, the same record) or,
+# when nothing does, deleted (`deleted_at`). An article an item holds again (a file reverted to an
+# older version) is current again. Nothing is ever removed from `articles`.
+LOAD_STATEMENTS = (
+    # quarantine: a verdict repeated word for word on the same item (a re-judged file failing the same
+    # way) is not recorded twice
+    """INSERT INTO quarantine ({quarantine_cols})
+       SELECT {quarantine_cols} FROM staging.quarantine AS s
+       WHERE NOT EXISTS (SELECT 1 FROM quarantine AS q WHERE q.resolved_run_id IS NULL
+                         AND q.source_path IS NOT DISTINCT FROM s.source_path AND q.stage = s.stage
+                         AND q.reason = s.reason AND q.detail IS NOT DISTINCT FROM s.detail)""",
+    "CREATE TEMP TABLE released AS SELECT i.source_path, i.article_id FROM source_items AS i "
+    "WHERE i.file_path IN (SELECT file_path FROM staging.touched_files)",
+    "DELETE FROM source_items WHERE file_path IN (SELECT file_path FROM staging.touched_files)",
+    "INSERT OR REPLACE INTO source_items SELECT {items_cols} FROM staging.source_items "
+    "WHERE article_id IN (SELECT article_id FROM articles)",
+    # held again: current again
+    """UPDATE articles SET superseded_by = NULL, deleted_at = NULL
+       WHERE (superseded_by IS NOT NULL OR deleted_at IS NOT NULL)
+         AND article_id IN (SELECT article_id FROM staging.source_items)""",
+    # held no more: superseded by what sits at its place now, or deleted
+    """UPDATE articles SET superseded_by = r.successor,
+                           deleted_at = CASE WHEN r.successor IS NULL THEN now()::TIMESTAMP END
+       FROM (SELECT r.article_id, min(n.article_id) AS successor
+             FROM released AS r LEFT JOIN source_items AS n ON n.source_path = r.source_path
+             WHERE r.article_id NOT IN (SELECT article_id FROM source_items)
+             GROUP BY r.article_id) AS r
+       WHERE articles.article_id = r.article_id AND articles.superseded_by IS NULL
+         AND articles.deleted_at IS NULL""",
+    # a file renamed or moved: its articles now come from where they are
+    """UPDATE articles SET source_path = h.path
+       FROM (SELECT article_id, min(source_path) AS path FROM source_items
+             WHERE article_id IN (SELECT article_id FROM released UNION SELECT article_id FROM staging.source_items)
+             GROUP BY article_id) AS h
+       WHERE articles.article_id = h.article_id
+         AND NOT EXISTS (SELECT 1 FROM source_items AS i
+                         WHERE i.article_id = articles.article_id AND i.source_path = articles.source_path)""",
+    # files: the staged row wins (first_run_id kept), then the status follows from the items
+    """INSERT INTO source_files ({files_cols})
+       SELECT {files_cols} FROM staging.source_files
+       QUALIFY row_number() OVER (PARTITION BY source_path ORDER BY rowid DESC) = 1
+       ON CONFLICT (source_path) DO UPDATE SET {files_update}""",
+    """UPDATE source_files SET records_quarantined = q.n
+       FROM (SELECT file_path, count(*) AS n FROM staging.quarantine GROUP BY file_path) AS q
+       WHERE source_files.source_path = q.file_path
+         AND source_files.source_path IN (SELECT file_path FROM staging.touched_files)""",
+    """UPDATE source_files SET
+         status = CASE
+           WHEN EXISTS (SELECT 1 FROM source_items AS i JOIN articles AS a
+                          ON a.article_id = i.article_id AND a.source_path = i.source_path
+                        WHERE i.file_path = source_files.source_path) THEN 'loaded'
+           WHEN EXISTS (SELECT 1 FROM source_items AS i WHERE i.file_path = source_files.source_path) THEN 'duplicate'
+           WHEN status = 'deleted' THEN 'deleted'
+           ELSE 'quarantined' END,
+         article_id = (SELECT min(i.article_id) FROM source_items AS i WHERE i.source_path = source_files.source_path)
+       WHERE source_path IN (SELECT file_path FROM staging.touched_files
+                             UNION SELECT i.file_path FROM source_items AS i
+                             WHERE i.article_id IN (SELECT article_id FROM released))""",
+    # a refusal that no longer holds (the item loads now, or its file is gone) is resolved
+    """UPDATE quarantine SET resolved_run_id = $run
+       WHERE resolved_run_id IS NULL AND run_id <> $run
+         AND (source_path IN (SELECT source_path FROM staging.source_items)
+              OR source_path IN (SELECT file_path FROM staging.source_items)
+              OR file_path IN (SELECT file_path FROM staging.touched_files WHERE action = 'deleted'))""",
+    "DROP TABLE released",
+)
+
+
+def _load_sql() -> list[str]:
+    files_cols = columns_of("source_files")
+    fmt = {
+        "quarantine_cols": column_list("quarantine"),
+        "items_cols": column_list("source_items"),
+        "files_cols": column_list("source_files"),
+        "files_update": ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in files_cols
+                                  if c not in ("source_path", "first_run_id")),
+    }
+    return [statement.format(**fmt) for statement in LOAD_STATEMENTS]
 
 
 def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, run_row: dict,
@@ -396,25 +584,31 @@ def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, ru
     """
     copied: dict[str, int] = {}
     with next_version(warehouse) as con:
-        con.execute(f"ATTACH '{Path(staging_path)}' AS staging (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(Path(staging_path))} AS staging (READ_ONLY)")
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in STAGED_TABLES:
+            for table in ("articles", "entities", "mentions", "clean_removed", "dq_results", "article_signatures"):
                 cols = column_list(table)
                 key = UPSERT_KEYS.get(table)
                 if key:
                     # Last staged row per key wins; staging may repeat a key across batches.
                     con.execute(
                         f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM staging.{table} "
-                        f"QUALIFY row_number() OVER (PARTITION BY {key} "
-                        f"ORDER BY {UPSERT_PRECEDENCE.get(table, '')}rowid DESC) = 1"
+                        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rowid DESC) = 1"
                     )
                 else:
                     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staging.{table}")
+            for table in STAGED_TABLES:
                 copied[table] = con.execute(f"SELECT count(*) FROM staging.{table}").fetchone()[0]
-            # A changed file's older version stays queryable but is no longer current.
-            con.execute("UPDATE articles SET superseded_by = s.superseded_by FROM staging.supersede AS s "
-                        "WHERE articles.article_id = s.article_id")
+            for statement in _load_sql():
+                con.execute(statement, {"run": run_row["run_id"]} if "$run" in statement else None)
+            _fold_pending_runs(con, warehouse)
+            run_row["articles_current"] = con.execute(
+                "SELECT count(*) FROM articles WHERE superseded_by IS NULL AND deleted_at IS NULL").fetchone()[0]
+            # What files ended as, once every item of theirs was judged at every stage.
+            run_row["files_quarantined"], run_row["files_duplicate"] = con.execute(
+                "SELECT count(*) FILTER (WHERE status = 'quarantined'), count(*) FILTER (WHERE status = 'duplicate') "
+                "FROM source_files WHERE last_run_id = ?", [run_row["run_id"]]).fetchone()
             write_run_row(con, run_row)
             crash_point("load")
             run_models(con, sql_dir)
@@ -427,6 +621,7 @@ def commit_run(warehouse: str | os.PathLike, staging_path: str | os.PathLike, ru
             raise
         finally:
             con.execute("DETACH staging")
+    clear_pending_runs(warehouse)
     return copied
 
 
@@ -434,13 +629,63 @@ def write_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     insert_rows(con, "pipeline_runs", [row], verb="INSERT OR REPLACE INTO")
 
 
-def record_run_only(warehouse: str | os.PathLike, run_row: dict, dq_rows: list[dict] | None = None) -> None:
-    """A run that loads no article data (it failed, or found nothing new) leaves only its own record."""
-    with next_version(warehouse) as con:
-        con.execute("BEGIN TRANSACTION")
-        write_run_row(con, run_row)
-        insert_rows(con, "dq_results", dq_rows or [])
-        con.execute("COMMIT")
+def pending_runs_path(warehouse: str | os.PathLike) -> Path:
+    """Run records that could not be written into the warehouse (a full disk): the next run folds them in."""
+    live = Path(warehouse)
+    return live.with_name(live.name + ".pending-runs.jsonl")
+
+
+def record_run_only(warehouse: str | os.PathLike, run_row: dict, dq_rows: list[dict] | None = None) -> str | None:
+    """A run that loads no article data (it failed, or found nothing new) leaves only its own record.
+
+    When even that cannot be written (the disk is full: the warehouse cannot be
+    copied), the record goes to a small side file the next run folds in, and
+    the reason is returned; a failed run is never left unrecorded.
+    """
+    try:
+        with next_version(warehouse) as con:
+            con.execute("BEGIN TRANSACTION")
+            _fold_pending_runs(con, warehouse)
+            write_run_row(con, run_row)
+            insert_rows(con, "dq_results", dq_rows or [])
+            con.execute("COMMIT")
+        clear_pending_runs(warehouse)
+        return None
+    except (OSError, duckdb.Error) as err:
+        import json
+
+        line = json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run_row.items()},
+                          ensure_ascii=False, default=str)
+        try:
+            with open(pending_runs_path(warehouse), "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError:
+            pass
+        return f"{type(err).__name__}: {err}"
+
+
+def _fold_pending_runs(con: duckdb.DuckDBPyConnection, warehouse: str | os.PathLike) -> None:
+    """Run records kept aside by runs that could not write the warehouse (see `record_run_only`)."""
+    import json
+
+    path = pending_runs_path(warehouse)
+    if not path.exists():
+        return
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue
+    frame = pd.DataFrame(rows, columns=columns_of("pipeline_runs"))
+    for column in ("started_at", "finished_at"):
+        frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    insert_rows(con, "pipeline_runs", frame, verb="INSERT OR IGNORE INTO")
+
+
+def clear_pending_runs(warehouse: str | os.PathLike) -> None:
+    """After a commit that folded them in."""
+    pending_runs_path(warehouse).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- SQL models

@@ -17,6 +17,7 @@ SELECT
 FROM mentions AS m
 JOIN entities AS e USING (entity_id)
 JOIN articles AS a USING (article_id)
-WHERE a.superseded_by IS NULL  -- only the current version of a changed file counts
+-- only current articles count: not an older version of a changed file, not one whose file was deleted
+WHERE a.superseded_by IS NULL AND a.deleted_at IS NULL
 GROUP BY ALL
 HAVING count(*) FILTER (WHERE m.mention_kind = 'name') > 0

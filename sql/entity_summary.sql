@@ -13,7 +13,7 @@ SELECT
     sum(ae.nisba_count)::BIGINT   AS nisba_count,
     min(ae.article_time) AS first_seen,
     max(ae.article_time) AS last_seen,
-    (SELECT count(*) FROM articles WHERE superseded_by IS NULL) AS total_articles
+    (SELECT count(*) FROM articles WHERE superseded_by IS NULL AND deleted_at IS NULL) AS total_articles
 FROM article_entities AS ae
 JOIN entities AS e USING (entity_id)
 GROUP BY ae.entity_id

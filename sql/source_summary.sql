@@ -9,7 +9,7 @@ WITH per_article AS (
         (SELECT coalesce(sum(ae.mention_count), 0) FROM article_entities AS ae
           WHERE ae.article_id = a.article_id) AS mention_count
     FROM articles AS a
-    WHERE a.superseded_by IS NULL
+    WHERE a.superseded_by IS NULL AND a.deleted_at IS NULL
 )
 SELECT
     p.source_name,
@@ -20,7 +20,7 @@ SELECT
     sum(p.mention_count)::BIGINT AS mention_count,
     (SELECT count(DISTINCT ae.entity_id) FROM article_entities AS ae
        JOIN articles AS a2 USING (article_id)
-      WHERE a2.superseded_by IS NULL AND coalesce(a2.source_name, '(unknown)') = p.source_name) AS distinct_entities
+      WHERE a2.superseded_by IS NULL AND a2.deleted_at IS NULL AND coalesce(a2.source_name, '(unknown)') = p.source_name) AS distinct_entities
 FROM per_article AS p
 GROUP BY p.source_name
 ORDER BY article_count DESC, p.source_name

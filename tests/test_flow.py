@@ -88,8 +88,10 @@ def test_models_and_gate_results_are_recorded(first_run):
     pairs = _query(wh, "SELECT count(*) FROM entity_cooccurrence WHERE entity_a >= entity_b")
     assert pairs == [(0,)]
     assert _query(wh, "SELECT count(*) FROM entity_summary")[0][0] > 5
-    run = _query(wh, "SELECT status, articles_loaded, files_quarantined FROM pipeline_runs")
-    assert run == [("success", 5, 4)]
+    run = _query(wh, "SELECT status, articles_loaded, files_quarantined, records_seen, records_quarantined "
+                     "FROM pipeline_runs")
+    # empty, binary, english, noise_only (its only record failed the clean gate) and its copy
+    assert run == [("success", 5, 5, 10, 5)]
     assert (wh.parent / "data_docs" / "index.html").exists()
 
 

@@ -5,12 +5,13 @@ import errno
 import gzip
 import json
 import os
+from pathlib import Path
 
 import pytest
 
-from flows import formats, ingest
-from flows.ingest import (MOJIBAKE_LABEL, DecodeError, RawArticle, Rejected, SourceFile, decode_bytes,
-                          discover_files, ingest_files, parse_file)
+from flows import formats, ingest, reading
+from flows.discover import Rejected, SourceFile, discover_files
+from flows.ingest import MOJIBAKE_LABEL, DecodeError, Limits, RawArticle, decode_bytes, ingest_files, parse_file
 
 P1 = "شهدت العلاقة بين موسكو وبكين تقاربًا خلال الأشهر الأخيرة بعد العقوبات التي وقعها الغرب على روسيا."
 P2 = "وقال المتحدث باسم الخارجية الصينية إن بلاده ترفض العقوبات الأحادية وتدعو إلى الحوار بين جميع الأطراف."
@@ -205,9 +206,9 @@ def test_gzip_bomb_is_quarantined_and_corrupt_gzip_says_so(tmp_path):
     assert isinstance(r, Rejected) and r.reason == "corrupt gzip"
 
 
-def test_gzip_bomb_through_ingest_files_and_default_limit(tmp_path):
-    (tmp_path / "bomb.json.gz").write_bytes(gzip.compress(b"[" + b" " * (ingest.DEFAULT_MAX_BYTES + 10) + b"]"))
-    batch = ingest_files(discover_files(tmp_path).files, {})
+def test_gzip_bomb_through_ingest_files_and_the_file_limit(tmp_path):
+    (tmp_path / "bomb.json.gz").write_bytes(gzip.compress(b"[" + b" " * 3_000_000 + b"]"))
+    batch = ingest_files(discover_files(tmp_path).files, {}, Limits(max_file_bytes=2_000_000))
     assert not batch.articles and [r.reason for r in batch.rejected] == ["file too large"]
 
 
@@ -245,7 +246,7 @@ def test_cp1252_mojibake_in_a_file(tmp_path):
 
 
 def test_encoding_labels_are_the_ones_the_ingest_suite_allows():
-    suite = json.loads((ingest.Path(__file__).resolve().parents[1] / "expectations" / "ingest.json").read_text())
+    suite = json.loads((Path(__file__).resolve().parents[1] / "expectations" / "ingest.json").read_text())
     allowed = next(e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "encoding")
     for label in ("utf-8", "utf-8-sig", "utf-16-le (BOM)", "utf-16-be (BOM)", "utf-16-le (no BOM)",
                   "utf-16-be (no BOM)", "utf-32 (BOM)", "cp1256", "iso-8859-6", MOJIBAKE_LABEL):
@@ -277,8 +278,8 @@ def test_every_bad_input_is_rejected_with_a_reason_and_the_run_goes_on(tmp_path)
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    found = discover_files(tmp_path, max_bytes=100_000)
-    batch = ingest_files(found.files, {})
+    found = discover_files(tmp_path)
+    batch = ingest_files(found.files, {}, Limits(max_bytes=100_000))
     reasons = {os.path.basename(r.source_path): r.reason for r in found.rejected + batch.rejected}
     assert reasons == {"empty.txt": "empty file", "blank.txt": "empty file", "binary.txt": "binary file",
                        "truncated.txt": "truncated UTF-8", "english.txt": "not Arabic", "french.txt": "undecodable",
@@ -305,51 +306,58 @@ def test_symlink_loop_and_escape_are_rejected(tmp_path):
     assert [os.path.basename(f.path) for f in found.files] == ["ok.jsonl"]
 
 
-def _failing_open(errors):
+def _failing_open(monkeypatch, errors):
+    """Opening fails with `errors` first (one per try), then works."""
     calls = []
+    real = reading._open_under
 
-    def fake_open(path, mode="r", *a, **k):
-        calls.append(path)
+    def fake(root, relative):
+        calls.append(relative)
         if errors:
             raise errors.pop(0)
-        return open(path, mode, *a, **k)
-    return fake_open, calls
+        return real(root, relative)
+    monkeypatch.setattr(reading, "_open_under", fake)
+    return calls
+
+
+def _read(path):
+    f = _file(path)
+    return reading.read_bounded(f.path, 10_000_000, root=str(path.parent), open_path=str(path))
 
 
 def test_transient_read_errors_are_retried_with_backoff(tmp_path, monkeypatch):
     p = tmp_path / "a.txt"
     p.write_text(BODY)
     sleeps = []
-    monkeypatch.setattr(ingest, "_sleep", sleeps.append)
-    fake, calls = _failing_open([OSError(errno.EIO, "I/O error"), OSError(errno.ESTALE, "Stale file handle")])
-    monkeypatch.setattr(ingest, "open", fake, raising=False)
-    data, failure = ingest.read_file(_file(p))
-    assert failure is None and data == BODY.encode() and len(calls) == 3 and sleeps == [0.1, 0.3]
+    monkeypatch.setattr(reading, "_sleep", sleeps.append)
+    calls = _failing_open(monkeypatch, [OSError(errno.EIO, "I/O error"), OSError(errno.ESTALE, "Stale file handle")])
+    assert _read(p) == BODY.encode() and len(calls) == 3 and sleeps == [0.1, 0.3]
 
 
 def test_read_gives_up_after_the_retries(tmp_path, monkeypatch):
     p = tmp_path / "a.txt"
     p.write_text(BODY)
     sleeps = []
-    monkeypatch.setattr(ingest, "_sleep", sleeps.append)
-    fake, calls = _failing_open([OSError(errno.EBUSY, "Device or resource busy")] * 10)
-    monkeypatch.setattr(ingest, "open", fake, raising=False)
-    data, failure = ingest.read_file(_file(p))
-    assert data is None and failure.reason == "unreadable file" and "after 4 tries" in failure.detail
-    assert sleeps == [0.1, 0.3, 0.9]
+    monkeypatch.setattr(reading, "_sleep", sleeps.append)
+    _failing_open(monkeypatch, [OSError(errno.EBUSY, "Device or resource busy")] * 10)
+    with pytest.raises(reading.ReadRefused) as refused:
+        _read(p)
+    assert refused.value.reason == "unreadable file" and "after 4 tries" in refused.value.detail
+    assert refused.value.transient and sleeps == [0.1, 0.3, 0.9]
 
 
-@pytest.mark.parametrize("err", [PermissionError(errno.EACCES, "Permission denied"),
-                                 FileNotFoundError(errno.ENOENT, "No such file or directory")])
-def test_permission_denied_and_not_found_are_not_retried(tmp_path, monkeypatch, err):
+@pytest.mark.parametrize("err, reason", [(PermissionError(errno.EACCES, "Permission denied"), "unreadable file"),
+                                         (FileNotFoundError(errno.ENOENT, "No such file or directory"),
+                                          "file vanished")])
+def test_permission_denied_and_not_found_are_not_retried(tmp_path, monkeypatch, err, reason):
     p = tmp_path / "a.txt"
     p.write_text(BODY)
     sleeps = []
-    monkeypatch.setattr(ingest, "_sleep", sleeps.append)
-    fake, calls = _failing_open([err])
-    monkeypatch.setattr(ingest, "open", fake, raising=False)
-    data, failure = ingest.read_file(_file(p))
-    assert failure.reason == "unreadable file" and len(calls) == 1 and not sleeps
+    monkeypatch.setattr(reading, "_sleep", sleeps.append)
+    calls = _failing_open(monkeypatch, [err])
+    with pytest.raises(reading.ReadRefused) as refused:
+        _read(p)
+    assert refused.value.reason == reason and len(calls) == 1 and not sleeps
 
 
 def test_unreadable_file_in_a_batch_does_not_stop_the_others(tmp_path):
@@ -358,7 +366,7 @@ def test_unreadable_file_in_a_batch_does_not_stop_the_others(tmp_path):
     files = discover_files(tmp_path).files
     os.remove(files[0].path)  # gone between discovery and reading
     batch = ingest_files(files, {})
-    assert len(batch.articles) == 1 and batch.rejected[0].reason == "unreadable file"
+    assert len(batch.articles) == 1 and batch.rejected[0].reason == "file vanished" and batch.rejected[0].transient
 
 
 # --------------------------------------------------------------------------- dates

@@ -3,8 +3,8 @@ import os
 
 import pytest
 
-from flows.ingest import (DecodeError, SourceFile, content_hash, decode_bytes, discover_files, ingest_files,
-                          judge_text, parse_article)
+from flows.discover import SourceFile, discover_files
+from flows.ingest import DecodeError, Limits, content_hash, decode_bytes, ingest_files, judge_text, parse_article
 
 ARABIC = "شهدت العلاقة بين موسكو وبكين تقاربًا خلال الأشهر الأخيرة بعد العقوبات التي وقعها الغرب على روسيا."
 
@@ -74,7 +74,7 @@ def test_discovery_walks_recursively_and_rejects_what_is_not_an_article(tmp_path
     outside.write_text(ARABIC, encoding="utf-8")
     (tmp_path / "escape.txt").symlink_to(outside)
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
-    found = discover_files(tmp_path, max_bytes=1000)
+    found = discover_files(tmp_path, max_file_bytes=1000)
     names = sorted(os.path.basename(f.path) for f in found.files)
     assert names == ["deep.txt", "top.TXT"]
     reasons = {os.path.basename(r.source_path): r.reason for r in found.rejected}
