@@ -294,8 +294,8 @@ def _loads(text: str):
     try:
         return json.loads(text)
     except RecursionError:
-        raise FormatError("JSON nested too deeply to read (thousands of levels of brackets): "
-                          "not an article feed") from None
+        raise FormatError("JSON nested too deeply: thousands of levels of brackets, more than any article feed "
+                          "has and more than the parser can follow") from None
 
 
 def parse_json(text: str, fields: FieldMap = DEFAULT_FIELDS) -> Parsed:

@@ -14,8 +14,9 @@ import time
 
 
 class RunProgress:
-    def __init__(self, enabled: bool):
+    def __init__(self, enabled: bool, console=None):
         self.enabled = enabled
+        self._console = console  # rich Console; stderr by default
         self._progress = None
         self._task = None
         self._started = 0.0
@@ -31,7 +32,7 @@ class RunProgress:
             TextColumn("[bold]{task.fields[stage]:<9}"), BarColumn(bar_width=24),
             TextColumn("{task.fields[files]}"), TextColumn("{task.fields[records]}"),
             TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True, refresh_per_second=4)
+            console=self._console or Console(stderr=True), transient=True, refresh_per_second=4)
         self._task = self._progress.add_task("akhbar", total=max(total_bytes, 1), stage="reading",
                                              files=f"0/{total_files} files", records="0 records")
         self._total_files = total_files

@@ -248,11 +248,21 @@ def _backfill_source_items(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def connect(path: str | os.PathLike, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as err:
+        raise _in_use(path, err) if "lock" in str(err).lower() else err
     try:
         yield con
     finally:
         con.close()
+
+
+def _in_use(path: str | os.PathLike, err: Exception) -> "WarehouseInUse":
+    return WarehouseInUse(
+        f"{path} is open for writing in another program ({err}). akhbar never writes the live warehouse, "
+        f"but it must read it and swap in the new version, which would silently drop that program's writes: "
+        f"close it, or open the warehouse read-only (duckdb -readonly {path}, or read_only=True in Python)")
 
 
 def warehouse_exists(path: str | os.PathLike) -> bool:
@@ -439,11 +449,15 @@ def _fold_foreign_wal(live: Path) -> None:
         duckdb.connect(str(live)).close()
     except duckdb.IOException as err:
         if "lock" in str(err).lower():
-            raise WarehouseInUse(
-                f"{live} is open for writing in another program ({err}). Runs never write the live file, but "
-                f"they copy it and cannot while another program writes it: close that program, or open the "
-                f"warehouse read-only (duckdb -readonly {live}, or read_only=True in Python)") from err
+            raise _in_use(live, err) from err
         raise
+
+
+def _check_no_other_writer(live: Path) -> None:
+    """Readers may hold the live file (they keep the version they opened); a writer may not: the swap
+    would drop whatever it writes after our copy."""
+    with connect(live, read_only=True):
+        pass
 
 
 @contextmanager
@@ -470,6 +484,7 @@ def next_version(warehouse: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnec
         if live.exists():
             if Path(str(live) + ".wal").exists():
                 _fold_foreign_wal(live)
+            _check_no_other_writer(live)
             shutil.copyfile(live, nxt)
         con = duckdb.connect(str(nxt), config=WRITER_CONFIG)
         create_tables(con)
@@ -651,7 +666,7 @@ def record_run_only(warehouse: str | os.PathLike, run_row: dict, dq_rows: list[d
             con.execute("COMMIT")
         clear_pending_runs(warehouse)
         return None
-    except (OSError, duckdb.Error) as err:
+    except (OSError, duckdb.Error, WarehouseInUse) as err:
         import json
 
         line = json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run_row.items()},

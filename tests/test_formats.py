@@ -31,6 +31,7 @@ def _parse(path, data: bytes | None = None, **kw):
     return parse_file(_file(path), path.read_bytes(), **kw)
 
 
+
 def _one(path, data: bytes | None = None, **kw):
     items = _parse(path, data, **kw)
     assert len(items) == 1, items
@@ -395,3 +396,49 @@ def test_unparseable_date_is_not_a_reason_to_reject(tmp_path):
 def test_decode_error_messages_for_people():
     with pytest.raises(DecodeError, match="truncated UTF-8: the file ends inside a multi-byte character"):
         decode_bytes((BODY + "ب").encode()[:-1])
+
+
+# --------------------------------------------------------------------------- field names
+
+def test_common_field_names_of_real_feeds_are_read_by_default(tmp_path):
+    # AlMayadeen: body in full_text, date in published_time (with an offset); SaudiNewsNet: date_extracted
+    records = [{"url": "https://x.example/1", "title": "عنوان", "published_time": "2023-01-24T12:02:00+02:00",
+                "full_text": BODY, "description": "ملخص"},
+               {"source": "okaz", "date_extracted": "2015-07-21 13:44:43", "content": OTHER}]
+    out = _parse(tmp_path / "feed.json", json.dumps(records, ensure_ascii=False).encode())
+    assert [o.metadata.get("published_at") for o in out] == [dt.datetime(2023, 1, 24, 10, 2), None]
+    assert out[0].text == BODY and out[1].metadata["crawled_at"] == dt.datetime(2015, 7, 21, 13, 44, 43)
+
+
+def test_field_names_given_by_the_user_replace_the_defaults(tmp_path):
+    records = [{"txt": BODY, "when": "2024-05-17", "content": "not this one", "meta": {"outlet": "مثال"}}]
+    fields = formats.FieldMap.build({"body": "txt", "published_at": "when", "source_name": "meta.outlet"},
+                                    {"category": "سياسة"})
+    (a,) = _parse(tmp_path / "feed.json", json.dumps(records, ensure_ascii=False).encode(), fields=fields)
+    assert a.text == BODY and a.metadata["published_at"] == dt.datetime(2024, 5, 17)
+    assert a.metadata["source_name"] == "مثال" and a.metadata["category"] == "سياسة"
+    empty = [{"txt": "", "title": "فيديو"}]
+    (r,) = _parse(tmp_path / "empty.json", json.dumps(empty, ensure_ascii=False).encode(), fields=fields)
+    assert isinstance(r, Rejected) and r.reason == "no article body" and "txt is empty" in r.detail
+    with pytest.raises(ValueError, match="unknown field key"):
+        formats.FieldMap.build({"bodyy": "x"})
+
+
+def test_a_source_config_file_applies_to_its_folder_and_below(tmp_path):
+    from flows.source_config import SourceConfig, SourceConfigError
+
+    (tmp_path / "almayadeen" / "2024").mkdir(parents=True)
+    (tmp_path / "almayadeen" / ".akhbar.toml").write_text(
+        '[fields]\nbody = "full_text"\npublished_at = "published_time"\n[constants]\nsource_name = "الميادين"\n',
+        encoding="utf-8")
+    (tmp_path / "almayadeen" / "2024" / ".akhbar.toml").write_text('[fields]\nbody = ["full_text", "description"]\n')
+    config = SourceConfig(str(tmp_path), fields={"title": "headline"})
+    deep = config.fields_for(str(tmp_path / "almayadeen" / "2024" / "a.json"))
+    assert deep.candidates("body") == ("full_text", "description")  # the nearest file wins, key by key
+    assert deep.candidates("published_at") == ("published_time",) and deep.candidates("title") == ("headline",)
+    assert dict(deep.constants) == {"source_name": "الميادين"}
+    assert config.fields_for(str(tmp_path / "other.json")).candidates("body") == formats.BODY_FIELDS
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / ".akhbar.toml").write_text("[fields\nbody=", encoding="utf-8")
+    with pytest.raises(SourceConfigError, match="bad/.akhbar.toml"):
+        config.fields_for(str(tmp_path / "bad" / "a.json"))

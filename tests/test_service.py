@@ -165,3 +165,47 @@ def test_run_artifacts_report_the_counts(prefect_harness, folder, tmp_path):
     summary = by_key["akhbar-run-summary"].data
     assert "| files_new | 3 |" in summary and "| articles_loaded | 3 |" in summary and "Stage timings" in summary
     assert "+3 articles" in name
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc (Linux)")
+def test_a_killed_run_takes_its_temporary_prefect_server_with_it(folder, tmp_path):
+    """Without PREFECT_API_URL a run starts a temporary server; SIGKILL on the run must not orphan it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "AKHBAR_PAUSE_AT")}
+    env.update(PREFECT_HOME=str(tmp_path / "home"), PREFECT_LOGGING_LEVEL="WARNING")
+    marker = tmp_path / "paused"
+    run = _start_run(folder, tmp_path / "wh.duckdb", env, AKHBAR_PAUSE_AT="load", AKHBAR_PAUSE_MARKER=str(marker))
+    deadline = time.monotonic() + 180
+    while not marker.exists():
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, "the run never reached the load"
+        time.sleep(0.2)
+    servers = _children(run.pid)
+    assert servers, "the run started no temporary server"
+    run.send_signal(signal.SIGKILL)
+    run.wait(30)
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in servers), "the temporary Prefect server outlived the killed run"
