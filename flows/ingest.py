@@ -402,7 +402,7 @@ class FileRead:
     file: SourceFile
     file_hash: str | None  # None when the file could not be read
     unchanged: bool = False  # same bytes as the version the warehouse holds: nothing was re-read
-    refused: Rejected | None = None
+    refused: Rejected | None = None  # why the file as a whole is not an article (unreadable, undecodable...)
     n_items: int = 0  # articles, copies and refusals it gave
 
 
@@ -504,8 +504,11 @@ class ItemStream:
             yield FileRead(f, digest, unchanged=True)
             return
         fields = self.fields_for(f.path)
-        n_items = 0
+        n_items, refused = 0, None
         for item in read_items(f, data, self.known_hashes, self.limits, fields):
+            if isinstance(item, Rejected) and item.source_path == f.path:
+                refused = item  # the file as a whole (undecodable, not Arabic, ...): said once, by its FileRead
+                continue
             n_items += 1
             yield item
-        yield FileRead(f, digest, n_items=n_items)
+        yield FileRead(f, digest, refused=refused, n_items=n_items)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -141,10 +142,8 @@ def ingest_task(batcher: stages.Batcher, batch: stages.Batch, known: warehouse.K
     if got is None:
         return -1
     batch.files, batch.raw, batch.rejected, batch.duplicates = got.files, got.raw, got.rejected, got.duplicates
-    whole_files = [r for r in batch.rejected if r.source_path == r.file_path]
     quarantine = stages.rejected_rows(batch.rejected, run_id)
     file_rows, touched = stages.file_read_rows(batch.files, known.files, run_id, fingerprint_for)
-    file_rows += stages.refused_file_rows(whole_files, run_id, fingerprint_for)
     staging.append("quarantine", quarantine)
     staging.append("source_files", file_rows)
     staging.append("touched_files", touched)
@@ -382,7 +381,9 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
     """Ingest, clean, normalize and extract entities from the articles under `input_dir` (a folder or a file)."""
     quiet_libraries()
     logger = get_run_logger()
-    input_path = str(Path(input_dir or config.default_input()).absolute())
+    given = Path(input_dir or config.default_input())
+    # a folder as discovery sees it (links resolved); a file as named, without "..": its name is what is stored
+    input_path = str(given.resolve()) if given.is_dir() else os.path.normpath(given.absolute())
     wh_path = Path(warehouse_path or config.default_warehouse()).resolve()
     run_id = new_run_id()
     book = RunBook(run_id)
@@ -397,8 +398,7 @@ def akhbar_pipeline(input_dir: str | None = None, warehouse_path: str | None = N
         staging = None
         try:
             known = warehouse.read_known_state(wh_path)
-            found_root = input_path
-            sources = SourceConfig(str(Path(found_root).resolve()), Path(found_root).is_file(), fields)
+            sources = SourceConfig(str(Path(input_path).resolve()), Path(input_path).is_file(), fields)
             with book.timed("discover"):
                 found, plan = discover_task(input_path, known, limits, sources, retry_quarantined, accept_deletions)
             _plan_counts(book, found, plan)

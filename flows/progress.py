@@ -26,12 +26,12 @@ class RunProgress:
         if not self.enabled or self._progress is not None or not total_files:
             return
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         self._progress = Progress(
-            TextColumn("[bold]{task.fields[stage]:<9}"), BarColumn(bar_width=24),
+            TextColumn("[bold]{task.fields[stage]:<9}"), BarColumn(bar_width=16),
             TextColumn("{task.fields[files]}"), TextColumn("{task.fields[records]}"),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(compact=True),
             console=self._console or Console(stderr=True), transient=True, refresh_per_second=4)
         self._task = self._progress.add_task("akhbar", total=max(total_bytes, 1), stage="reading",
                                              files=f"0/{total_files} files", records="0 records")
@@ -53,7 +53,7 @@ class RunProgress:
         self._progress.update(
             self._task, completed=stream.bytes_done,
             files=f"{stream.files_done}/{self._total_files} files",
-            records=(f"{records:,} records ({records / seconds:,.0f}/s), {counts.get('articles_loaded', 0):,} loaded, "
+            records=(f"{records:,} records {records / seconds:,.0f}/s, {counts.get('articles_loaded', 0):,} loaded, "
                      f"{refused:,} refused"))
 
     def print_through(self, record: logging.LogRecord, handler: logging.Handler) -> bool:

@@ -100,9 +100,10 @@ def rejected_rows(rejected: list[Rejected], run_id: str) -> list[dict]:
             for r in rejected]
 
 
-def refused_file_rows(rejected: list[Rejected], run_id: str, fingerprint_for: Callable[[str], str]) -> list[dict]:
-    """source_files rows for files refused whole (at discovery or when reading)."""
-    return [source_file_row(r.file_path, r.size, r.mtime, None, "quarantined", run_id,
+def refused_file_rows(rejected: list[Rejected], run_id: str, fingerprint_for: Callable[[str], str],
+                      file_hash: str | None = None) -> list[dict]:
+    """source_files rows for files refused whole (at discovery, when reading, or as a whole when parsed)."""
+    return [source_file_row(r.file_path, r.size, r.mtime, file_hash, "quarantined", run_id,
                             fingerprint=fingerprint_for(r.file_path), reason=r.reason, transient=r.transient)
             for r in rejected if r.file_path == r.source_path]
 
@@ -114,7 +115,9 @@ def file_read_rows(reads: list[FileRead], known_files: dict, run_id: str, finger
     for r in reads:
         f = r.file
         if r.refused is not None:
-            files += refused_file_rows([r.refused], run_id, fingerprint_for)
+            files += refused_file_rows([r.refused], run_id, fingerprint_for, r.file_hash)
+            if r.file_hash is not None:  # read, but not an article: whatever it held before is gone
+                touched.append({"file_path": f.path, "action": "reread"})
         elif r.unchanged:  # only touched: same status and verdicts, new mtime
             prev = known_files[f.path]
             row = source_file_row(f.path, f.size, f.mtime, r.file_hash, prev.status, run_id,

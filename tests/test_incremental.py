@@ -290,3 +290,16 @@ def test_a_warehouse_open_for_writing_elsewhere_fails_the_run_at_once_and_is_lef
     assert _run(folder, wh)["articles_loaded"] == 1  # closed: the next run loads and records the failed one
     assert [s for (s,) in _rows(wh, "SELECT status FROM pipeline_runs ORDER BY started_at")] == [
         "success", "failed", "success"]
+
+
+def test_one_file_as_the_input_loads_it_and_deletes_nothing_else(prefect_harness, folder, tmp_path):
+    wh = tmp_path / "wh.duckdb"
+    _run(folder, wh)
+    extra = tmp_path / "one.txt"
+    shutil.copy(SEED_FILES[3], extra)
+    summary = _run(extra, wh)
+    assert (summary["files_seen"], summary["articles_loaded"], summary["files_deleted"]) == (1, 1, 0)
+    assert _current(wh) == 3
+    extra.unlink()
+    assert _run(folder, wh)["files_deleted"] == 0  # a run over the folder does not judge files outside it
+    assert _current(wh) == 3

@@ -209,3 +209,34 @@ def test_a_killed_run_takes_its_temporary_prefect_server_with_it(folder, tmp_pat
     while any(_alive(p) for p in servers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(p) for p in servers), "the temporary Prefect server outlived the killed run"
+
+
+def test_a_disk_that_fills_up_leaves_the_warehouse_as_it_was_and_the_failure_recorded(api_env, folder, tmp_path):
+    """A real limit from the kernel (RLIMIT_FSIZE: writes past it fail with EFBIG, as on a full disk)."""
+    import json
+    import resource
+
+    from flows import warehouse
+    from flows.pipeline import akhbar_pipeline
+
+    wh = tmp_path / "wh.duckdb"
+    akhbar_pipeline(input_dir=str(folder), warehouse_path=str(wh))
+    before = _snapshot(wh)
+    shutil.copy(SEED_FILES[4], folder / SEED_FILES[4].name)
+    limit = wh.stat().st_size // 2  # no file of the run may grow past half the warehouse: the copy cannot be made
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(folder), "--warehouse", str(wh)],
+                         cwd=REPO_ROOT, env=api_env, preexec_fn=small_disk, capture_output=True, text=True,
+                         timeout=240)
+    assert run.returncode == 1 and "File too large" in run.stderr
+    assert _snapshot(wh) == before
+    assert not [p.name for p in tmp_path.iterdir() if ".next" in p.name or ".staging-" in p.name]
+    pending = [json.loads(line) for line in warehouse.pending_runs_path(wh).read_text().splitlines()]
+    assert [p["status"] for p in pending] == ["failed"] and "File too large" in pending[0]["message"]
+    assert akhbar_pipeline(input_dir=str(folder), warehouse_path=str(wh))["articles_loaded"] == 1
+    assert [s for (s,) in _rows(wh, "SELECT status FROM pipeline_runs ORDER BY started_at")] == [
+        "success", "failed", "success"]

@@ -28,7 +28,8 @@ def test_the_progress_line_shows_files_records_rate_and_prints_logs_above_itself
     assert progress.print_through(record, handler) is False  # printed above the line, not by the handler
     progress.close()
     text = out.getvalue()
-    assert "1/2 files" in text and "40 records" in text and "35 loaded" in text and "5 refused" in text
+    assert "1/2 files" in text and "40 records" in text and "/s" in text and "35 loaded" in text
+    assert "5 refused" in text and "ETA" in text
     assert "entities" in text and "a warning here" in text and handler.stream.getvalue() == ""
 
 
