@@ -55,11 +55,17 @@ class Discovery:
     root: str = ""  # the input folder, or the input file
     single_file: bool = False
     present: set[str] = field(default_factory=set)  # every path seen, accepted or not
+    unlisted: list[str] = field(default_factory=list)  # folders that could not be listed this time
 
     def covers(self, path: str) -> bool:
-        """True when `path` would have been found by this discovery if it still existed."""
+        """True when `path` would have been found by this discovery if it still existed.
+
+        Not so under a folder that could not be listed: its files are unknown this time, not gone.
+        """
         if self.single_file:
             return path == self.root
+        if any(path.startswith(folder.rstrip(os.sep) + os.sep) for folder in self.unlisted):
+            return False
         return path.startswith(self.root.rstrip(os.sep) + os.sep)
 
 
@@ -114,6 +120,7 @@ def discover_files(input_path: str | os.PathLike, max_file_bytes: int = DEFAULT_
         except OSError as err:
             found.rejected.append(Rejected(shown_path(folder), "ingest", "unreadable folder", str(err),
                                            transient=True))
+            found.unlisted.append(shown_path(folder))
             return
         for entry in entries:
             if entry.name.startswith("."):

@@ -442,3 +442,14 @@ def test_a_source_config_file_applies_to_its_folder_and_below(tmp_path):
     (tmp_path / "bad" / ".akhbar.toml").write_text("[fields\nbody=", encoding="utf-8")
     with pytest.raises(SourceConfigError, match="bad/.akhbar.toml"):
         config.fields_for(str(tmp_path / "bad" / "a.json"))
+
+
+def test_a_day_file_of_json_bigger_than_the_article_cap_loads_record_by_record(tmp_path):
+    # SaudiNewsNet keeps a day in one 12 MB JSON list; the 5 MB cap is for one article
+    records = [{"title": f"خبر {i}", "content": f"{BODY}\nالخبر رقم {i} من اليوم."} for i in range(20)]
+    data = json.dumps(records, ensure_ascii=False).encode()
+    limits = Limits(max_bytes=len(data) // 4)
+    out = _parse(tmp_path / "2015-07-21.json", data, limits=limits)
+    assert len(out) == 20 and all(isinstance(o, RawArticle) for o in out)
+    big = _parse(tmp_path / "one.json", json.dumps({"content": BODY * 400}).encode(), limits=Limits(max_bytes=50_000))
+    assert isinstance(big[0], Rejected) and big[0].reason == "article too large"

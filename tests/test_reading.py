@@ -150,3 +150,24 @@ def test_reading_a_fifo_in_discovery_is_refused_without_opening_it(tmp_path):
     found = discover_files(tmp_path)
     assert time.monotonic() - start < 5
     assert [r.reason for r in found.rejected] == ["not a regular file"]
+
+
+def test_files_under_a_folder_that_could_not_be_listed_are_not_taken_for_deleted(tmp_path, monkeypatch):
+    from flows import discover, incremental
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "busy" / "b.txt").write_text(BODY + "\nوأضاف.", encoding="utf-8")
+    known = {f.path: incremental.KnownFile(f.size, f.mtime, "h", "loaded") for f in discover_files(tmp_path).files}
+    real_scandir = os.scandir
+
+    def flaky_scandir(path):
+        if str(path).endswith("busy"):
+            raise OSError(5, "Input/output error")
+        return real_scandir(path)
+
+    monkeypatch.setattr(discover.os, "scandir", flaky_scandir)
+    found = discover_files(tmp_path)
+    plan = incremental.plan_run(found, known, lambda p: "fp")
+    assert plan.deleted == [] and [r.reason for r in found.rejected] == ["unreadable folder"]
