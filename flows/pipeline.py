@@ -348,6 +348,8 @@ class _DetailFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "akhbar_detail", False):
             return False
+        if self.progress.active and record.levelno < logging.WARNING and record.name == "prefect.task_runs":
+            return False  # "Finished in state Completed()" for every task: the progress line says it
         return self.progress.print_through(record, self.handler)
 
 

@@ -39,6 +39,10 @@ class RunProgress:
         self._started = time.perf_counter()
         self._progress.start()
 
+    @property
+    def active(self) -> bool:
+        return self._progress is not None
+
     def stage(self, name: str) -> None:
         if self._progress is not None:
             self._stage = name
