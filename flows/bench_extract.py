@@ -73,13 +73,14 @@ def time_extractor(fn, warmup: list[str], texts: list[str], rounds: int = 3) -> 
 
 
 def extractors() -> dict:
-    from flows import entities, ner_combined, tagger
+    from flows import ner
+    from flows.ner import tagger
 
     return {
-        "gazetteer": ("gazetteer matcher", entities.extract_mentions),
+        "gazetteer": ("gazetteer matcher", ner.extract_mentions),
         "tagger": ("tagger (CRF, stage 1)", lambda t: tagger.tag_text(t, stage2=False)),
-        "pipeline": ("pipeline extractor (ner_combined.extract_precise)", ner_combined.extract_precise),
-        "combined": ("combined, evaluation mode (ner_combined.extract)", ner_combined.extract),
+        "pipeline": ("pipeline extractor (ner.extract_precise)", ner.extract_precise),
+        "combined": ("combined, evaluation mode (ner.extract)", ner.extract),
     }
 
 

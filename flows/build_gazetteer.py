@@ -12,7 +12,7 @@ Inputs (see seeds/gazetteer/README.md for sources and licences):
   in the ANT news corpus (counts only; refreshed with --refresh-freq when the
   corpus is at ../shared/corpus/ant/)
 
-Decisions made here (the matcher in flows/entities.py trusts them):
+Decisions made here (the matcher in flows/ner/matcher.py trusts them):
 - one row per real-world entity; curated rows merge into generated ones by
   entity_id or, for places, by English name;
 - aliases shorter than 3 letters are dropped; single-word aliases that are
@@ -466,12 +466,13 @@ def famous_city_name(name: str, row: Row) -> bool:
     word counts of the NER model's lexicon."""
     if row.population < BIG_CITY_POPULATION or " " in name.strip() or letters(norm_key(name)) < 4:
         return False
-    from flows import ner_combined, tagger
+    from flows.ner import tagger
+    from flows.ner.words import first_names
 
-    if norm_key(name) in ner_combined._first_names():
+    if norm_key(name) in first_names():
         return False
     w = tagger.normalize(name)
-    freq = tagger._resources()["freq"]
+    freq = tagger.resources()["freq"]
     forms = {w, w[:-1] + "ة" if w.endswith("ه") else w}  # بورصه / بورصة
     bare = sum(freq.get(f, 0) for f in forms)
     definite = sum(freq.get("ال" + f, 0) for f in forms)

@@ -191,7 +191,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from flows import entities, ner_combined
+    from flows import ner
     from flows.ingest import DecodeError, decode_bytes
 
     stdin_bytes = getattr(sys.stdin, "buffer", None)
@@ -205,7 +205,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except (OSError, DecodeError) as err:
         print(f"cannot read {args.file or 'standard input'}: {err}", file=sys.stderr)
         return 2
-    extract = entities.extract_mentions if args.gazetteer_only else ner_combined.extract_precise
+    extract = ner.extract_mentions if args.gazetteer_only else ner.extract_precise
     for m in extract(text):
         if m.mention_kind != "name" and not args.with_nisba:
             continue

@@ -5,9 +5,9 @@ label sequences, and scores any char-offset extractor
 ``extract_fn(text) -> list[(start, end, type)]`` against gold token spans.
 
     python -m flows.ner_eval                    # seeds, then ANERcorp test for the three extractors
-    python -m flows.ner_eval --system tagger    # dev and test tables for flows.tagger.tag_text
-    python -m flows.ner_eval --system combined  # gazetteer + tagger + rules (flows.ner_combined.extract)
-    python -m flows.ner_eval --system pipeline  # the warehouse's extractor (ner_combined.extract_precise)
+    python -m flows.ner_eval --system tagger    # dev and test tables for flows.ner.tagger.tag_text
+    python -m flows.ner_eval --system combined  # gazetteer + tagger + rules (flows.ner.extract)
+    python -m flows.ner_eval --system pipeline  # the warehouse's extractor (flows.ner.extract_precise)
 """
 from __future__ import annotations
 
@@ -224,31 +224,31 @@ def format_table(res: dict, title: str = "") -> str:
 
 
 def combined_spans(text: str) -> list:
-    """(start, end, type) of the name mentions of :func:`flows.ner_combined.extract`
+    """(start, end, type) of the name mentions of :func:`flows.ner.extract`
     (gazetteer + tagger + rules + document pass; nisba forms are not names)."""
-    from flows import ner_combined
+    from flows import ner
 
-    return ner_combined.spans(text)
+    return ner.spans(text)
 
 
 def pipeline_spans(text: str) -> list:
-    """(start, end, type) of the name mentions of :func:`flows.ner_combined.extract_precise`,
+    """(start, end, type) of the name mentions of :func:`flows.ner.extract_precise`,
     the extractor the pipeline loads into the warehouse (precision first)."""
-    from flows import ner_combined
+    from flows import ner
 
-    return [(m.start, m.end, m.entity_type) for m in ner_combined.extract_precise(text)
+    return [(m.start, m.end, m.entity_type) for m in ner.extract_precise(text)
             if m.mention_kind == "name"]
 
 
 def main(argv=None) -> None:
     import argparse
 
-    from flows import tagger
+    from flows.ner import tagger
 
     ap = argparse.ArgumentParser(description="ANERcorp dev/test scores")
     ap.add_argument("--system", choices=("all", "tagger", "combined", "pipeline"), default="all",
-                    help="tagger: flows.tagger.tag_text; combined: flows.ner_combined.extract; pipeline: "
-                         "flows.ner_combined.extract_precise (what the warehouse gets); all: the test split "
+                    help="tagger: flows.ner.tagger.tag_text; combined: flows.ner.extract; pipeline: "
+                         "flows.ner.extract_precise (what the warehouse gets); all: the test split "
                          "for the three (default)")
     args = ap.parse_args(argv)
     from flows import seed_eval
@@ -261,8 +261,8 @@ def main(argv=None) -> None:
     _, dev = split_train_dev(read_conll(ANERCORP_TRAIN))
     test = read_conll(ANERCORP_TEST)
     if args.system == "all":
-        for label, fn in (("tagger (tag_text)", tagger.tag_text), ("combined (ner_combined.extract)", combined_spans),
-                          ("pipeline (ner_combined.extract_precise)", pipeline_spans)):
+        for label, fn in (("tagger (tag_text)", tagger.tag_text), ("combined (ner.extract)", combined_spans),
+                          ("pipeline (ner.extract_precise)", pipeline_spans)):
             print(format_table(evaluate_spans(fn, test, group=ARTICLE_SENTENCES),
                                f"anercorp test, {label}, {ARTICLE_SENTENCES} sentences per text"))
             print()

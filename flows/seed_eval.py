@@ -37,9 +37,9 @@ What is scored (all pure functions; :func:`evaluate` wires them up):
    entry without being a gold name of the article, is a noise leak.
 
 ``python -m flows.seed_eval`` prints the report for the pipeline's extractor
-(``pipeline``: :func:`flows.entities.extract_mentions` through
+(``pipeline``: :func:`flows.ner.extract_precise` through
 :func:`flows.stages.extract_entities`) and for ``combined``
-(:func:`flows.ner_combined.extract`).
+(:func:`flows.ner.extract`).
 """
 from __future__ import annotations
 
@@ -270,7 +270,7 @@ def _mention_dict(m) -> dict:
 
 def pipeline_mentions(articles: list[dict], with_title: bool = False) -> dict[str, list[dict]]:
     """Mentions the pipeline's extract stage gives each article (article_id -> dicts)."""
-    from flows import entities, stages
+    from flows import ner, stages
 
     rows, entity_rows = stages.extract_entities(articles, "seed-eval")
     out: dict[str, list[dict]] = {a["article_id"]: [] for a in articles}
@@ -281,19 +281,19 @@ def pipeline_mentions(articles: list[dict], with_title: bool = False) -> dict[st
             "start": r["char_start"], "end": r["char_end"], "method": r["method"]})
     if with_title:
         for a in articles:
-            out[a["article_id"]].extend(_mention_dict(m) for m in entities.extract_mentions(a.get("title") or ""))
+            out[a["article_id"]].extend(_mention_dict(m) for m in ner.extract_mentions(a.get("title") or ""))
     return out
 
 
 def combined_mentions(articles: list[dict], with_title: bool = False) -> dict[str, list[dict]]:
-    """Mentions of :func:`flows.ner_combined.extract` on the text the pipeline extracts from."""
-    from flows import ner_combined
+    """Mentions of :func:`flows.ner.extract` on the text the pipeline extracts from."""
+    from flows import ner
 
     out = {}
     for a in articles:
-        ms = [_mention_dict(m) for m in ner_combined.extract(a["body_clean"])]
+        ms = [_mention_dict(m) for m in ner.extract(a["body_clean"])]
         if with_title:
-            ms += [_mention_dict(m) for m in ner_combined.extract(a.get("title") or "")]
+            ms += [_mention_dict(m) for m in ner.extract(a.get("title") or "")]
         out[a["article_id"]] = ms
     return out
 

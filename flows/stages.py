@@ -17,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from flows import clean, config, dedupe, entities, ner_combined, normalize
+from flows import clean, config, dedupe, ner, normalize
 from flows.discover import Rejected, SourceFile
 from flows.ingest import Duplicate, FileRead, ItemStream, RawArticle, describe_error
 
@@ -260,18 +260,21 @@ def mark_near_duplicates(articles: list[dict], index, story_of: dict[str, str]) 
 
 # --------------------------------------------------------------------------- entities
 
+# Which article column a mention's offsets point into.
+FIELD_COLUMN = {"body": "body_clean", "title": "title"}
+
 def extract_entities(articles: list[dict], run_id: str, extract=None, failed: list[dict] | None = None
                      ) -> tuple[list[dict], dict[str, dict]]:
     """Mention rows for the batch and the entities they point to (entity_id -> row).
 
-    `extract` (text -> mentions) defaults to the precise extractor of `flows.ner_combined`:
+    `extract` (text -> mentions) defaults to the precise extractor of `flows.ner`:
     every gazetteer mention plus the names the gazetteer does not know that its rules accept
     (ids `<type>:auto:<fold>`). An auto entity's canonical name is its most frequent full
     name in the batch (the first one on a tie): a bare surname never names it. With `failed`,
     an article whose extraction raises is quarantined and removed from `articles`.
     """
-    extract = extract or ner_combined.extract_precise
-    catalogue = {e.entity_id: e for e in entities.known_entities()}
+    extract = extract or ner.extract_precise
+    catalogue = {e.entity_id: e for e in ner.known_entities()}
     found: dict[str, list] = {}
 
     def work(a):
@@ -308,7 +311,7 @@ def extract_entities(articles: list[dict], run_id: str, extract=None, failed: li
 
 
 def mentions_frame(mentions: list[dict], articles: list[dict], entity_rows: dict[str, dict]) -> pd.DataFrame:
-    bodies = {a["article_id"]: a["body_clean"] for a in articles}
+    texts = {(a["article_id"], field): a.get(FIELD_COLUMN[field]) or "" for a in articles for field in FIELD_COLUMN}
     return pd.DataFrame({
         "mention_key": [m["mention_key"] for m in mentions],
         "article_id": [m["article_id"] for m in mentions],
@@ -318,7 +321,8 @@ def mentions_frame(mentions: list[dict], articles: list[dict], entity_rows: dict
         "char_start": [m["char_start"] for m in mentions],
         "char_end": [m["char_end"] for m in mentions],
         "surface": [m["surface"] for m in mentions],
-        "span_matches": [bodies[m["article_id"]][m["char_start"]:m["char_end"]] == m["surface"] for m in mentions],
+        "span_matches": [texts[(m["article_id"], m.get("field", "body"))][m["char_start"]:m["char_end"]] == m["surface"]
+                         for m in mentions],
         "entity_known": [m["entity_id"] in entity_rows for m in mentions],
     })
 

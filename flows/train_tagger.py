@@ -35,7 +35,7 @@ import zlib
 import numpy as np
 
 from flows import ner_eval
-from flows import tagger as T
+from flows.ner import tagger as T
 
 SHARED = ner_eval.SHARED
 ANT_TAR = os.path.join(SHARED, "corpus", "ant", "antcorpus.multisource.data-f117ce4.tar.gz")
@@ -70,7 +70,7 @@ def ant_sentence_file() -> str:
                 text = chunk.split("</TEXT>")[0]
                 text = text.replace("#", " ").replace("_", " ")
                 spans = T.tokenize(text)
-                for sent in T._sentences(text, spans):
+                for sent in T.sentences(text, spans):
                     toks = [T.normalize(text[spans[i][0]:spans[i][1]]) for i in sent]
                     if len(toks) >= 3:
                         fo.write(" ".join(toks) + "\n")
@@ -126,7 +126,7 @@ def build_gazetteer(out_path: str, model_dir: str) -> None:
 
     def add(typ: str, name: str):
         toks = [T.normalize(name[s:e]) for s, e in T.tokenize(name)]
-        toks = [t for t in toks if not T._PUNCT_RE.match(t)]
+        toks = [t for t in toks if not T.PUNCT_RE.match(t)]
         if toks and sum(len(t) for t in toks) >= 2:
             entries.add((typ, " ".join(toks)))
 
@@ -306,14 +306,14 @@ def fit_stage2(sents, res, params, work: str, name: str, window: int, jk_paths) 
 
 
 def score(sents, paths) -> dict:
-    pred = [T._fix_bio([T.LABELS[k] for k in p]) for p in paths]
+    pred = [T.fix_bio([T.LABELS[k] for k in p]) for p in paths]
     return ner_eval.score_tags([y for _, y in sents], pred)
 
 
 def run(model_dir: str, params: dict, stage2: bool, window: int, dev_only: bool,
         jk_folds: int = 5, use_aqmar: bool = False, use_ant: bool = True,
         ant_tokens: int = 4_000_000, skip_dev: bool = False) -> dict:
-    res0 = dict(T._resources_at.__wrapped__(model_dir))
+    res0 = dict(T.resources_at.__wrapped__(model_dir))
     res0["ant"] = {}
     train_all = ner_eval.read_conll(ner_eval.ANERCORP_TRAIN)
     train, dev = ner_eval.split_train_dev(train_all)

@@ -70,7 +70,8 @@ TABLES: dict[str, str] = {
         entity_type VARCHAR,
         method VARCHAR,
         mention_kind VARCHAR,
-        run_id VARCHAR""",
+        run_id VARCHAR,
+        field VARCHAR DEFAULT 'body'""",
     "clean_removed": """
         article_id VARCHAR NOT NULL,
         line_no INTEGER,

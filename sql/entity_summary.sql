@@ -9,6 +9,8 @@ SELECT
     count(DISTINCT ae.article_id) AS article_count,
     -- the same wire story on several sites counts once here
     count(DISTINCT ae.story_id) AS story_count,
+    -- articles that name it in their title
+    count(DISTINCT ae.article_id) FILTER (WHERE ae.title_mention_count > 0) AS title_article_count,
     sum(ae.mention_count)::BIGINT AS mention_count,
     sum(ae.nisba_count)::BIGINT   AS nisba_count,
     min(ae.article_time) AS first_seen,

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.entities import Entity, Mention, extract_mentions, known_entities, load_gazetteer, weak_alias_context
+from flows.ner import Entity, Mention, extract_mentions, known_entities, load_gazetteer
+from flows.ner.weak_aliases import weak_alias_context
 from flows.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -244,14 +245,14 @@ def test_south_african_nisba_is_not_african():
 
 
 def test_place_name_inside_an_idiom_is_not_the_place():
-    from flows.entities import extract_mentions
+    from flows.ner import extract_mentions
 
     assert not extract_mentions("اقتربت القوات من مسقط رأس زعيم التمرد")
     assert [m.entity_id for m in extract_mentions("وصل الوزير إلى مسقط أمس")] == ["loc:city:muscat"]
 
 
 def test_shared_spelling_is_read_from_the_article():
-    from flows.entities import extract_mentions
+    from flows.ner import extract_mentions
 
     jordan = "انفجار غرب العاصمة عمان. وقال الأمن العام الأردني إن التحقيق مستمر."
     oman = "وصل الوزير إلى عمان ثم غادر إلى مسقط."
@@ -261,7 +262,7 @@ def test_shared_spelling_is_read_from_the_article():
 
 
 def test_a_word_more_frequent_than_the_name_in_it_is_read_whole():
-    from flows import entities as E
+    from flows import ner as E
 
     # بنوك "banks", بلاتر Blatter, بابا "pope": not ب + Nuuk / Latur / Aba
     for text in ("وفتحت بنوك جديدة.", "وقال بلاتر إن الفيفا بخير.", "وزار بابا الفاتيكان مصر."):

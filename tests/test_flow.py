@@ -153,7 +153,7 @@ CORE = {"per:xi_jinping": "شي جين بينغ", "per:vladimir_putin": "فلا�
 
 
 def test_core_entities_are_one_entity_each_in_all_five_seeds(first_run):
-    from flows.ner_combined import fold
+    from flows.ner import fold
 
     wh, _ = first_run
     rows = _query(wh, "SELECT entity_id, canonical_name, article_count FROM entity_summary")

@@ -3,8 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from flows import ner_combined as C
-from flows import tagger
+from flows import ner as C
+from flows.ner import tagger
+from flows.ner.organisations import org_extent
+from flows.ner.sports import _club_suffix, clubs_by_context
+from flows.ner.tokens import tokens_of
+from flows.ner.words import matching_form
 from flows.clean import clean_article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -157,20 +161,20 @@ def P(words, **kw):
     """A tagger person candidate (words as written)."""
     ws = tuple(words.split())
     kw.setdefault("evidence", "first_name")
-    return C.Candidate("PER", tuple(C._nw(w) for w in ws), ws, "tagger", tagger=True, **kw)
+    return C.Candidate("PER", tuple(matching_form(w) for w in ws), ws, "tagger", tagger=True, **kw)
 
 
 def O(words, parts, **kw):
     """An organisation candidate: head noun + extent words, with the kinds org_extent gives."""
     ws = tuple(words.split())
-    head = C._nw(ws[0])
-    return C.Candidate("ORG", tuple(C._nw(w) for w in ws), ws, "org_head", head=head,
+    head = matching_form(ws[0])
+    return C.Candidate("ORG", tuple(matching_form(w) for w in ws), ws, "org_head", head=head,
                        head_definite=head.startswith("ال"), parts=tuple(parts), **kw)
 
 
 def L(words, cue="مدينه", **kw):
     ws = tuple(words.split())
-    return C.Candidate("LOC", tuple(C._nw(w) for w in ws), ws, "place_cue", cue=cue, **kw)
+    return C.Candidate("LOC", tuple(matching_form(w) for w in ws), ws, "place_cue", cue=cue, **kw)
 
 
 @pytest.mark.parametrize("cand,ok,rule", [
@@ -227,9 +231,9 @@ def test_decide_rules(cand, ok, rule):
 
 
 def _toks(text):
-    from flows import entities
-    gaz = entities.extract_mentions(text)
-    return C._tokens(text, gaz), gaz
+    from flows import ner
+    gaz = ner.extract_mentions(text)
+    return tokens_of(text, gaz), gaz
 
 
 @pytest.mark.parametrize("text,head,extent,after", [
@@ -244,7 +248,7 @@ def _toks(text):
 def test_org_extent(text, head, extent, after):
     toks, gaz = _toks(text)
     i = next(k for k, t in enumerate(toks) if t.raw == head)
-    end, parts, why = C.org_extent(toks, i, gaz, {})
+    end, parts, why = org_extent(toks, i, gaz, {})
     assert text[toks[i].s:toks[end - 1].e] == extent
     assert why == after
 
@@ -259,8 +263,8 @@ def test_precise_keeps_gazetteer_and_drops_loose_guesses(monkeypatch):
     assert ("وزارة الدفاع", "org:auto:" + C.fold("وزارة الدفاع")) in got
     assert not any(m.surface in ("الدولتان", "الشهر") for m in ms)
     # the gazetteer's mentions are all kept
-    from flows import entities
-    assert {(m.start, m.end) for m in entities.extract_mentions(text)} <= {(m.start, m.end) for m in ms}
+    from flows import ner
+    assert {(m.start, m.end) for m in ner.extract_mentions(text)} <= {(m.start, m.end) for m in ms}
 
 
 def test_precise_one_word_person_needs_a_title(monkeypatch):
@@ -304,12 +308,12 @@ def test_precise_end_to_end_unlisted_person_and_organisation():
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
 def test_precise_seed_offsets_exact_and_superset_of_gazetteer(path):
-    from flows import entities
+    from flows import ner
     text = clean_article(path.read_text(encoding="utf-8")).body_clean
     ms = C.extract_precise(text)
     assert_exact(text, ms)
     precise = {(m.start, m.end, m.entity_id) for m in ms}
-    gaz = entities.extract_mentions(text)
+    gaz = ner.extract_mentions(text)
     # every gazetteer name is kept, except a place inside an accepted organisation or building
     # or named war (جامعة القاهرة, كاتدرائية القديسة صوفيا, الحرب الصينية اليابانية الثانية)
     orgs = [m for m in ms if m.method.startswith(("rule_org", "rule_building", "rule_war", "rule_exercise"))]
@@ -319,7 +323,7 @@ def test_precise_seed_offsets_exact_and_superset_of_gazetteer(path):
 
 def test_pipeline_stage_uses_precise_and_names_auto_entities_by_their_full_name():
     from flows import stages
-    from flows.entities import Mention
+    from flows.ner import Mention
 
     def fake(text):  # a surname first, then the full name twice: the full name names the entity
         eid = "per:auto:x"
@@ -383,11 +387,11 @@ def test_city_names_a_club_only_where_it_stands():
 
 
 def test_clubs_by_context_leaves_other_places_alone():
-    from flows import entities
+    from flows import ner
 
     text = "وصل الوزير إلى القاهرة ثم إلى مدينة ليون."
-    gaz = entities.extract_mentions(text)
-    assert C.clubs_by_context(text, gaz) == gaz
+    gaz = ner.extract_mentions(text)
+    assert clubs_by_context(text, gaz) == gaz
 
 
 def test_team_nicknames_and_a_players_team():
@@ -395,7 +399,7 @@ def test_team_nicknames_and_a_players_team():
     got = [(m.surface, m.entity_type) for m in C.extract_precise(text)]
     assert ("يوتا جاز", "ORG") in got
     assert not any(t == "ORG" and "هاردن" in s for s, t in got)  # his team, not an organisation
-    assert C._club_suffix("هوكس") and not C._club_suffix("الناس") and not C._club_suffix("رئيس")
+    assert _club_suffix("هوكس") and not _club_suffix("الناس") and not _club_suffix("رئيس")
 
 
 def test_name_between_commas_after_a_title(monkeypatch):

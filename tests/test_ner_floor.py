@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from flows import ner_combined, ner_eval, tagger
+from flows import ner, ner_eval
+from flows.ner import tagger
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_NER = os.path.join(os.path.dirname(REPO), "shared", "ner")
@@ -47,13 +48,13 @@ def test_tag_sentences_stream_floor(floors, test_sents):
 
 
 def test_combined_article_sized_floor(floors, test_sents):
-    """Gazetteer + tagger + rules + document pass (flows.ner_combined), name mentions only."""
-    res = ner_eval.evaluate_spans(ner_combined.spans, test_sents, group=ner_eval.ARTICLE_SENTENCES)
+    """Gazetteer + tagger + rules + document pass (flows.ner.extract), name mentions only."""
+    res = ner_eval.evaluate_spans(ner.spans, test_sents, group=ner_eval.ARTICLE_SENTENCES)
     assert res["overall"]["f1"] >= floors["anercorp_test_f1_combined"], ner_eval.format_table(res)
 
 
 def test_pipeline_article_sized_floor(floors, test_sents):
-    """The warehouse's extractor (flows.ner_combined.extract_precise), name mentions only: it
+    """The warehouse's extractor (flows.ner.extract_precise), name mentions only: it
     gives up recall for precision, so its floor is lower, but it must not slip either."""
     res = ner_eval.evaluate_spans(ner_eval.pipeline_spans, test_sents, group=ner_eval.ARTICLE_SENTENCES)
     assert res["overall"]["f1"] >= floors["anercorp_test_f1_pipeline"], ner_eval.format_table(res)

@@ -76,7 +76,7 @@ def test_offsets_fast_path_matches_char_by_char_definition():
 
 
 def test_hashtag_underscore_separates_words():
-    from flows.entities import extract_mentions
+    from flows.ner import extract_mentions
     from flows.normalize import normalize
 
     assert normalize("#دونالد_ترامب") == "#دونالد ترامب"

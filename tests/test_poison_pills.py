@@ -21,7 +21,7 @@ ARTICLE = P1 + "\n" + P2
 
 def _places_article() -> str:
     """An article naming two thousand different places: its entity pairs grow with the square."""
-    from flows.entities import known_entities
+    from flows.ner import known_entities
 
     names = [e.canonical_name for e in known_entities() if e.entity_type == "LOC"][:2000]
     return ARTICLE + "\n" + "\n".join(f"وزار الوفد مدينة {name} أمس." for name in names)
@@ -55,7 +55,7 @@ NON_UTF8_NAME = b"caf\xe9-\xff.txt"
 
 @pytest.fixture(scope="module")
 def pill_run(prefect_harness, tmp_path_factory):
-    from flows import ner_combined
+    from flows import ner
     from flows.pipeline import akhbar_pipeline
 
     root = tmp_path_factory.mktemp("pills")
@@ -64,7 +64,7 @@ def pill_run(prefect_harness, tmp_path_factory):
         (root / name).write_bytes(data)
     with open(os.path.join(os.fsencode(root), NON_UTF8_NAME), "wb") as handle:
         handle.write((ARTICLE + " سادس").encode())
-    real = ner_combined.extract_precise
+    real = ner.extract_precise
 
     def extract_with_a_bug(text):  # a bug that only this input meets
         if "كلمةتثيرخطأ" in text:
@@ -73,7 +73,7 @@ def pill_run(prefect_harness, tmp_path_factory):
 
     wh = tmp_path_factory.mktemp("wh") / "w.duckdb"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ner_combined, "extract_precise", extract_with_a_bug)
+        mp.setattr(ner, "extract_precise", extract_with_a_bug)
         state = akhbar_pipeline(input_dir=str(root), warehouse_path=str(wh), max_bytes=1_000_000, return_state=True)
     return root, wh, state
 

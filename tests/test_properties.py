@@ -13,7 +13,7 @@ import os
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from flows import clean, ingest, ner_combined, normalize
+from flows import clean, ingest, ner, normalize
 from flows.discover import Rejected, SourceFile
 from tests.clean_contract import assert_every_line_accounted_for
 from tests.conftest import SEEDS
@@ -117,7 +117,7 @@ def test_normalize_maps_every_character_back(text):
 @example(QURAN)
 @example(QURAN.replace(' ', '\n'))
 def test_extract_spans_are_exact(text):
-    for m in ner_combined.extract_precise(text):
+    for m in ner.extract_precise(text):
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start:m.end] == m.surface
         assert m.entity_type in ("PER", "LOC", "ORG", "MISC") and m.mention_kind in ("name", "nisba")
@@ -130,5 +130,5 @@ def test_the_whole_article_path_keeps_spans_exact(text):
     """What the pipeline does to one article: clean, normalize, extract on body_clean."""
     result = clean.clean_article(text)
     normalize.normalize(result.body_clean)
-    for m in ner_combined.extract_precise(result.body_clean):
+    for m in ner.extract_precise(result.body_clean):
         assert result.body_clean[m.start:m.end] == m.surface

@@ -3,7 +3,8 @@ import os
 
 import pytest
 
-from flows import ner_eval, tagger
+from flows import ner_eval
+from flows.ner import tagger
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_NER = os.path.join(os.path.dirname(REPO), "shared", "ner")

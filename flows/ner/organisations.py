@@ -1,0 +1,237 @@
+"""Context rules for organisations: the extent of a name after a head noun (وزارة, جامعة,
+حزب ...), a name in quotes after one, and the name words of an organisation."""
+from __future__ import annotations
+
+import functools
+
+from flows.ner.decide import Candidate
+from flows.ner.gazetteer import DEFAULT_PATH
+from flows.ner.ids import canonical_name
+from flows.ner.lexicon import (CANAL, FEDERATION, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
+                               PERSON_TITLE_HEADS, PERSON_TITLES, STOP_WORDS)
+from flows.ner.mention import Mention
+from flows.ner.sports import sports_news
+from flows.ner.tokens import Token, span_start
+from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, has_clitic, matching_form, name_like, reading_in,
+                             readings)
+
+
+@functools.lru_cache(maxsize=1)
+def _gaz_first_words() -> frozenset:
+    """First words of the gazetteer's multi-word names and aliases (normalised) that are not
+    words of their own in the gazetteer."""
+    import csv
+
+    firsts, singles = set(), set()
+    with open(DEFAULT_PATH, encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            for name in [r["canonical_ar"], *(r.get("aliases") or "").split("|")]:
+                words = matching_form(name).split()
+                if len(words) > 1:
+                    firsts.add(words[0])
+                elif words:
+                    singles.add(words[0])
+    return frozenset(firsts - singles)
+
+
+def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> tuple[int, tuple, str]:
+    """Extent of the organisation name whose head noun is token i: (index after its last
+    token, the kind of each extent word, what stopped it; see :class:`Candidate`).
+
+    After an indefinite head: one definite genitive (الخارجية) or unknown name words (هوفر,
+    نانيانغ: rare in ANT or inside a tagger span) or a gazetteer place (القاهرة), then
+    adjectives and gazetteer nisba forms (الروسية, الدولية, المتحدة) and one لل complement
+    after a name or an adjective (للتكنولوجيا). After a definite head (الجيش): adjectives
+    only. It stops at punctuation, a line break, a digit, a stop word, title or speech verb,
+    a word with a clitic, a second definite noun, another head noun, after 6 words."""
+    head_def = readings(toks[i].n)[-1][1].startswith("ال") if reading_in(toks[i].n, ORG_HEADS_DEFINITE) else False
+    kinds: list[str] = []
+    state = "adj" if head_def else "start"
+    j = i + 1
+    n_tok = len(toks)
+    while j < n_tok and len(kinds) < 6:
+        t = toks[j]
+        if not t.word or t.nl:
+            break
+        n = t.n
+        if t.gaz >= 0:
+            kind, k, why = _gazetteer_part(toks, i, j, gaz, state)
+            if kind is None:
+                return j, tuple(kinds), why
+            kinds.extend([kind] * (k - j))
+            j = k
+            state = "adj" if kind == "nisba" else "place"  # then adjectives or a لل complement
+            continue
+        if n in STOP_WORDS or n in PERSON_TITLES or n in PERSON_TITLE_HEADS or reading_in(n, ORG_HEADS):
+            break
+        if n.startswith("ال"):
+            prev = toks[j - 1].n
+            plural_genitive = state == "def" and prev.endswith(("ين", "ون"))
+            if state == "start":
+                # right after an indefinite head a definite word is its genitive, whatever its
+                # shape: وزارة الخارجية, وزارة المالية
+                kinds.append("def")
+                state = "def"
+            elif state == "propn" and not adjective_like(n) and (j - 1) not in tagged:
+                # an unknown word the tagger does not read as a name, followed by a definite
+                # noun, is a common noun in construct (لجنة تسعير المحروقات, شركة مصفاة
+                # البترول): the name is not where we are
+                return j, tuple(kinds), "construct"
+            elif adjective_like(n) or (plural_genitive and n.endswith(prev[-2:])):
+                # an adjective; a plural one only after a plural genitive it agrees with
+                # (رابطة اللاعبين المحترفين, not أعضاء مجلس الشيوخ | الديمقراطيين)
+                if n.endswith(("يين", "يون")) and not plural_genitive:
+                    break
+                kinds.append("adj")
+                state = "adj"
+            else:
+                break
+            j += 1
+            continue
+        if n.startswith("لل") and len(n) > 4:
+            if state in ("adj", "propn", "place") and "lil" not in kinds:
+                kinds.append("lil")
+                state = "lil"
+                j += 1
+                continue
+            return j, tuple(kinds), "lil"
+        if n[:1] in "وف" and n[1:3] == "ال":
+            return j, tuple(kinds), "conj"
+        if kinds and n[:1] in "وف":  # معهد هاربين وجامعته: a second conjunct
+            return j, tuple(kinds), "conj"
+        if state in ("start", "propn") and n in _gaz_first_words():
+            # the first word of a known multi-word name the gazetteer did not match here: a
+            # misspelling or a missing space (وكالة أسوشيتد برسوقال); the extent is a guess
+            return j, tuple(kinds), "gaz_prefix"
+        if name_like(n, t.raw) and not has_clitic(t.raw) and (
+                (state == "start" and (j in tagged or ant_freq(t.raw) < RARE_FREQ))
+                or (state == "propn" and j in tagged and tagged[j] is tagged.get(j - 1))):
+            # an unknown name word; a second one only inside the same tagger span (ليدز يونايتد)
+            kinds.append("propn")
+            state = "propn"
+            j += 1
+            continue
+        break
+    return j, tuple(kinds), ""
+
+
+
+def _gazetteer_part(toks: list[Token], i: int, j: int, gaz: list[Mention], state: str) -> tuple[str | None, int, str]:
+    """Token j of the extent of the head at token i is in a gazetteer mention: (kind, index
+    after the mention's tokens, "") when the extent takes it ("nisba", "gaz_loc" or
+    "gaz_misc"), else (None, j, what stops the extent there: "conj", "org" or "")."""
+    t = toks[j]
+    n = t.n
+    m = gaz[t.gaz]
+    if m.start != t.s:  # a clitic before a gazetteer name: وروسيا, لروسيا
+        return None, j, "conj" if n[0] in "وف" else ""
+    if m.mention_kind == "name" and m.entity_type == "ORG":
+        return None, j, "org"
+    # a country name that is also its feminine nisba (السعودية) after a genitive is the adjective
+    # of a feminine head (وزارة الخارجية السعودية; not الاتحاد | السعودية)
+    as_nisba = m.mention_kind == "nisba" or (
+        state in ("def", "adj") and m.entity_type == "LOC" and n.startswith("ال") and n.endswith("يه")
+        and " " not in m.surface and readings(toks[i].n)[-1][1].endswith("ه"))
+    if as_nisba and state != "start" or (
+            m.mention_kind == "name" and m.entity_type in ("LOC", "MISC") and state == "start"):
+        # a place or a named event right after the head: جامعة القاهرة, رابطة الدوري الإسباني
+        k = j
+        while k < len(toks) and toks[k].gaz == t.gaz:
+            k += 1
+        return ("nisba" if as_nisba else ("gaz_loc" if m.entity_type == "LOC" else "gaz_misc")), k, ""
+    return None, j, ""
+
+
+_QUOTE_OPEN = frozenset('"«“„')
+_QUOTE_CLOSE = frozenset('"»”“')
+
+
+def quoted_name(toks: list[Token], i: int, gaz: list[Mention]) -> tuple[int, int] | None:
+    """The words of a name in quotes right after the organisation head at token i: (first
+    token, index after the last) or None. One to four words on one line, each name-like or
+    a و + definite word inside a longer name (حزب «العدالة والتنمية»), the closing quote
+    right after; a place the gazetteer knows may be the name (صحيفة «الشرق الأوسط»: the
+    newspaper, not the region), a person or organisation it knows may not."""
+    n_tok = len(toks)
+    q = i + 1
+    if q >= n_tok or toks[q].nl or toks[q].raw not in _QUOTE_OPEN:
+        return None
+    a = b = q + 1
+    while b < n_tok and toks[b].word and not toks[b].nl and b - a < 4:
+        b += 1
+    if b == a or b >= n_tok or toks[b].raw not in _QUOTE_CLOSE:
+        return None
+    for k in range(a, b):
+        w = toks[k]
+        if w.gaz >= 0:
+            m = gaz[w.gaz]
+            if m.mention_kind == "name" and m.entity_type in ("PER", "ORG"):
+                return None
+            continue
+        if k > a and w.n[:3] in ("وال", "فال") and name_like(w.n[1:], w.raw[1:]):
+            continue
+        if not name_like(w.n, w.raw) or (k == a and has_clitic(w.raw)):
+            return None
+    if b - a == 1 and toks[a].n in ORG_GENERIC_COMPLEMENTS:
+        return None
+    return a, b
+
+
+def org_name_part(c: Candidate) -> tuple:
+    """The proper-name words of an organisation candidate whose extent is only name words
+    (شركة كريمسون هيكساغون -> كريمسون هيكساغون), else ()."""
+    if c.typ != "ORG" or not c.parts or any(p != "propn" for p in c.parts):
+        return ()
+    return tuple(c.words[1:])
+
+
+# --------------------------------------------------------------------------- candidates
+
+def org_head_candidate(text: str, toks: list[Token], i: int, reading: tuple, gaz: list[Mention], tagged: dict,
+                       overlaps) -> tuple | None:
+    """The organisation candidate (start, end, Candidate, canonical name) whose head noun is
+    token i (`reading`: its proclitic and head), with the extent :func:`org_extent` reads
+    after it, or None when there is no extent. `tagged`: token index -> the tagger span over
+    it; `overlaps(s, e)`: the kinds of gazetteer mentions [s, e) overlaps."""
+    t = toks[i]
+    pre, head = reading
+    end_k, parts, after = org_extent(toks, i, gaz, tagged)
+    if parts and head == CANAL and parts[0] == "gaz_loc":
+        return None  # قناة بنما, قناة السويس: a canal, the place name is what to keep
+    if not parts:
+        return None
+    s, e = span_start(t, pre), toks[end_k - 1].e
+    raw = [text[s:t.e]] + [toks[k].raw for k in range(i + 1, end_k)]
+    words = (head,) + tuple(toks[k].n for k in range(i + 1, end_k))
+    sp = tagged.get(i)
+    agree = sp is not None and sp[2] == "ORG" and sp[3] == i and sp[4] == end_k
+    last = tagged.get(end_k - 1)
+    if not after and last is not None and last[4] > end_k and toks[end_k].word \
+            and name_like(toks[end_k].n, toks[end_k].raw) and not has_clitic(toks[end_k].raw):
+        after = "tagger_longer"
+    if not after and text[e:e + 1] in ("-", "\u2010", "\u2011") and text[e + 1:e + 2].isalpha():
+        after = "hyphen"
+    return (s, e, Candidate("ORG", words, tuple(raw), "org_head", head=head,
+                            head_definite=head.startswith("ال"), parts=parts, after=after,
+                            tagger=agree, overlaps=overlaps(s, e),
+                            sports=head == FEDERATION and sports_news(text)),
+            canonical_name(raw, pre.endswith("لل")))
+
+
+def quoted_candidates(toks: list[Token], cue_tokens: list[int], gaz: list[Mention], overlaps) -> list[tuple]:
+    """A name in quotes right after an organisation head (:func:`quoted_name`): صحيفة «الشرق
+    الأوسط», شركة «وايمو»; candidates as :func:`org_head_candidate` gives them."""
+    cands = []
+    for i in cue_tokens:
+        t = toks[i]
+        if reading_in(t.n, ORG_HEADS) is not None:
+            found = quoted_name(toks, i, gaz)
+            if found is not None:
+                a, b = found
+                raw = [toks[k].raw for k in range(a, b)]
+                head = reading_in(t.n, ORG_HEADS)[1]
+                cands.append((toks[a].s, toks[b - 1].e,
+                              Candidate("ORG", tuple(toks[k].n for k in range(a, b)), tuple(raw), "quoted",
+                                        head=head, overlaps=overlaps(toks[a].s, toks[b - 1].e)),
+                              canonical_name(raw, False)))
+    return cands

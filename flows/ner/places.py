@@ -1,0 +1,60 @@
+"""Context rules for places: the name after a place cue (مدينة, ولاية, إقليم ...), and a
+country name that agrees as an adjective with the noun before it (القنصلية السعودية)."""
+from __future__ import annotations
+
+import dataclasses
+
+from flows.ner.decide import Candidate
+from flows.ner.ids import canonical_name
+from flows.ner.lexicon import ORG_HEADS, STOP_WORDS
+from flows.ner.mention import Mention
+from flows.ner.tokens import Token, word_before
+from flows.ner.words import RARE_FREQ, ant_freq, gazetteer_modifiers, matching_form, reading_in, strip_conj
+
+
+def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
+    """A one-word country name that is also its feminine nationality adjective (السعودية)
+    right after a definite feminine noun agrees with that noun: القنصلية السعودية, المخابرات
+    السعودية, القمة الأمريكية السعودية are Saudi things, so the mention becomes a nisba
+    mention of the country (kept apart from the country's own counts). After an indefinite
+    noun (زيارة السعودية), a verb or a preposition it stays the country."""
+    out = []
+    for m in gaz:
+        if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and " " not in m.surface:
+            n = matching_form(m.surface)
+            prev, prev_n = word_before(text, m.start)
+            if prev is not None and n.startswith("ال") and n.endswith("يه") and len(n) > 5:
+                p = strip_conj(prev_n)
+                if p.startswith("ال") and len(p) > 4 and p.endswith(("ه", "ات")):
+                    m = dataclasses.replace(m, method="nisba_agreement", mention_kind="nisba")
+        out.append(m)
+    return out
+
+
+def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict, overlaps) -> tuple | None:
+    """The place candidate (start, end, Candidate, canonical name) after the place cue at
+    token i (`reading`: its proclitic and cue): the tagger's span that starts right after
+    it (up to four words), else the one word there; None when no word follows on the line
+    or a gazetteer mention does."""
+    t = toks[i]
+    n_tok = len(toks)
+    j = i + 1
+    if j >= n_tok or not toks[j].word or toks[j].nl or toks[j].gaz >= 0:
+        return None
+    in_org = i > 0 and toks[i - 1].word and not t.nl and reading_in(toks[i - 1].n, ORG_HEADS) is not None
+    sp = tagged.get(j)
+    b, agree = (sp[4], True) if sp is not None and sp[3] == j and sp[4] - j <= 4 else (j + 1, False)
+    if not all(toks[k].word and not toks[k].nl for k in range(j, b)):
+        return None
+    raw = [toks[k].raw for k in range(j, b)]
+    words = tuple(toks[k].n for k in range(j, b))
+    s, e = toks[j].s, toks[b - 1].e
+    nxt = toks[b] if b < n_tok and toks[b].word and not toks[b].nl else None
+    # a definite word right after (not a nationality nor a stop word) may go on with the
+    # name: حي الحجر | الأسود, منطقة بعلبك | الهرمل
+    adj_after = nxt is not None and nxt.n.startswith("ال") and nxt.n not in STOP_WORDS \
+        and not (nxt.gaz >= 0 and nxt.n in gazetteer_modifiers())
+    return (s, e, Candidate("LOC", words, tuple(raw), "place_cue", cue=reading[1], tagger=agree,
+                            before="org_head" if in_org else "", after="adjective" if adj_after else "",
+                            overlaps=overlaps(s, e),
+                            rare=all(ant_freq(w) < RARE_FREQ for w in raw)), canonical_name(raw, False))
