@@ -54,6 +54,7 @@ class CleanedArticle:
     source_name: str | None  # the outlet / agency, e.g. أ ف ب
     body_clean: str
     removed: tuple[RemovedLine, ...]
+    title_from_body: bool = False  # no title line: the title is the body's first sentence, not text of its own
 
 
 # --------------------------------------------------------------------------
@@ -1129,6 +1130,7 @@ def clean_article(text: str, title_hint: str | None = None) -> CleanedArticle:
         removed = sorted(removed + cut_off, key=lambda r: r.line_no)
     return CleanedArticle(
         title=title or headline_from_body(body),
+        title_from_body=title is None,
         byline=byline,
         dateline=dateline,
         source_name=source,

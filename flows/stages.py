@@ -200,6 +200,7 @@ def clean_one(a: dict, run_id: str) -> list[dict]:
     """Adds title, byline, dateline, source_name, body_clean; returns the article's clean_removed rows."""
     result = clean.clean_article(a["body_raw"], title_hint=a.get("title"))
     a["title"] = result.title
+    a["_title_is_text"] = bool(result.title) and not result.title_from_body
     a["byline"] = result.byline or a.get("author")
     a["dateline"] = result.dateline
     # The input's own metadata (a feed's source field) outranks a guess from the text.
@@ -263,9 +264,17 @@ def mark_near_duplicates(articles: list[dict], index, story_of: dict[str, str]) 
 # Which article column a mention's offsets point into.
 FIELD_COLUMN = {"body": "body_clean", "title": "title"}
 
+
+def _fields_to_read(a: dict) -> list[str]:
+    """The body, and the title when it is text of its own (a title the cleaner made from the body's
+    first sentence would count that sentence's names twice)."""
+    return ["body", "title"] if a.get("_title_is_text", bool(a.get("title"))) else ["body"]
+
+
 def extract_entities(articles: list[dict], run_id: str, extract=None, failed: list[dict] | None = None
                      ) -> tuple[list[dict], dict[str, dict]]:
-    """Mention rows for the batch and the entities they point to (entity_id -> row).
+    """Mention rows for the batch, from each article's body and title, and the entities they point
+    to (entity_id -> row). A row's `field` says which text its offsets point into.
 
     `extract` (text -> mentions) defaults to the precise extractor of `flows.ner`:
     every gazetteer mention plus the names the gazetteer does not know that its rules accept
@@ -278,19 +287,20 @@ def extract_entities(articles: list[dict], run_id: str, extract=None, failed: li
     found: dict[str, list] = {}
 
     def work(a):
-        found[a["article_id"]] = extract(a["body_clean"])
+        found[a["article_id"]] = [(field, m) for field in _fields_to_read(a)
+                                  for m in extract(a.get(FIELD_COLUMN[field]) or "")]
 
     articles[:] = _each(articles, "entities", run_id, failed, work)
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
     auto_names: dict[str, Counter] = {}
     for a in articles:
-        for m in found[a["article_id"]]:
+        for field, m in found[a["article_id"]]:
             mention_rows.append({
-                "mention_key": f"{a['article_id']}:{m.start}:{m.end}",
+                "mention_key": f"{a['article_id']}:{m.start}:{m.end}" + (":title" if field == "title" else ""),
                 "article_id": a["article_id"], "entity_id": m.entity_id, "surface": m.surface,
                 "char_start": m.start, "char_end": m.end, "entity_type": m.entity_type, "method": m.method,
-                "mention_kind": m.mention_kind, "run_id": run_id,
+                "mention_kind": m.mention_kind, "run_id": run_id, "field": field,
             })
             known = catalogue.get(m.entity_id)
             if known is None:
