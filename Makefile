@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test eval bench train ui ui-stop clean-warehouse
+.PHONY: setup run test eval bench train gazetteer ui ui-stop clean-warehouse
 
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 4200
@@ -39,6 +39,11 @@ eval: $(STAMP)
 train: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[train]"
 	$(PY) -m flows.train_tagger
+
+## rebuild seeds/gazetteer/entities*.csv from ../shared and the curated files
+gazetteer: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[train]"
+	$(PY) -m flows.build_gazetteer
 
 ## benchmark on the ANT corpus from ../shared (N=5000 for a quick run)
 bench: $(STAMP)

@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows import gazetteer_lists
 from flows.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,7 +43,8 @@ GAZ_DIR = REPO / "seeds" / "gazetteer"
 DEFAULT_SHARED = REPO.parent / "shared"
 DEFAULT_OUT = GAZ_DIR / "entities.csv"
 FREQ_FILE = GAZ_DIR / "alias_word_freq.tsv"
-COLUMNS = ["entity_id", "entity_type", "canonical_ar", "name_en", "aliases", "weak_aliases", "nisba", "subtype", "source"]
+COLUMNS = ["entity_id", "entity_type", "canonical_ar", "name_en", "aliases", "weak_aliases", "nisba", "subtype", "source",
+           "country_code", "population", "latitude", "longitude"]
 TYPES = {"PER", "LOC", "ORG", "MISC"}
 
 CITY_MIN_POPULATION = 300_000
@@ -54,7 +56,15 @@ CITY_WORD_DROP_COUNT = 60
 BIG_CITY_POPULATION = 500_000
 # ISO-like codes in countries_ar.tsv that are not countries
 NOT_COUNTRIES = {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ", "VA", "UM", "AQ"}
-PRIORITY = {"country": 0, "curated": 1, "capital": 2, "city": 3}
+PRIORITY = {"country": 0, "curated": 1, "capital": 2, "city": 3, "list": 4}
+# A one-word name of a city under this many people needs its context to count: a place cue
+# (مدينة الرملة, محافظة رماح) or another place of its country in the same text (see
+# flows.ner.weak_aliases). Thousands of small towns are named like words or surnames (كانتون, بيندر);
+# names of two words or more (بيت حانون) count alone.
+SMALL_CITY_POPULATION = CITY_MIN_POPULATION
+# a word of a list person's name this frequent in ANT is a common word (بيت 540, الله 4,025), unless
+# it is a first name; a name made only of such words is not taken (a rare surname: العارضي 0, ندياي 9)
+PERSON_WORD_COMMON_COUNT = 300
 
 # transliteration_variants_counts.json keys -> (entity_id, field)
 VARIANT_KEYS = {
@@ -132,6 +142,10 @@ class Row:
     translit: str = ""
     curated_names: set = field(default_factory=set)  # normalized names written by hand
     was_city: bool = False
+    country_code: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    geonameid: int = 0
 
     def add(self, attr: str, values) -> None:
         lst = getattr(self, attr)
@@ -200,7 +214,8 @@ def load_countries(shared: Path, curated: dict[str, dict[str, str]]) -> tuple[di
         canonical = cur.get("canonical_ar") or (names[0][0] if names else "")
         if not canonical:
             continue
-        row = Row(f"loc:country:{iso.lower()}", "LOC", clean_name(canonical), r["name_en"], subtype="country", kind="country")
+        row = Row(f"loc:country:{iso.lower()}", "LOC", clean_name(canonical), r["name_en"], subtype="country", kind="country",
+                  country_code=iso)
         for n, src in names:
             row.add("aliases", [n])
             row.add_source(src)
@@ -246,7 +261,8 @@ def load_cities(shared: Path, capitals: dict[str, tuple[str, str]]) -> dict[str,
         if not names:
             continue
         row = Row(eid, "LOC", clean_name(names[0]), r["name"], subtype="capital" if is_capital else "city",
-                  kind="capital" if is_capital else "city", population=pop)
+                  kind="capital" if is_capital else "city", population=pop, country_code=r["country"],
+                  geonameid=int(r["geonameid"] or 0))
         row.add("aliases", names)
         row.add_source("geonames")
         if is_capital:
@@ -263,11 +279,92 @@ def load_cities(shared: Path, capitals: dict[str, tuple[str, str]]) -> dict[str,
         if eid in rows:
             continue
         names = split_multi(ar)
-        row = Row(eid, "LOC", clean_name(names[0]), en, subtype="capital", kind="capital")
+        row = Row(eid, "LOC", clean_name(names[0]), en, subtype="capital", kind="capital", country_code=iso)
         row.add("aliases", names)
         row.add_source("geonames")
         rows[eid] = row
     return rows
+
+
+# --------------------------------------------------------------------------- more name lists
+def _new_id(rows: dict[str, Row], prefix: str, name_en: str, key: str, *qualifiers: str) -> str:
+    """`prefix:slug(english)`, qualified (country code, then a hash of the Arabic key) until free."""
+    import zlib
+
+    base = f"{prefix}:{slug(name_en)}" if slug(name_en) else f"{prefix}:{zlib.crc32(key.encode()):08x}"
+    for candidate in (base, *(f"{base}_{q}" for q in qualifiers if q), f"{base}_{zlib.crc32(key.encode()):08x}"):
+        if candidate not in rows:
+            return candidate
+    return ""
+
+
+def add_list_cities(rows: dict[str, Row], shared: Path) -> int:
+    """Cities of 5,000 people or more (GeoNames) that the big-city list did not hold."""
+    have = {r.geonameid for r in rows.values() if r.geonameid}
+    added = 0
+    for c in gazetteer_lists.cities(shared):
+        if c.geonameid in have:
+            continue
+        eid = _new_id(rows, "loc:city", c.name_en, norm_key(c.name), c.fine.lower())
+        if not eid:
+            continue
+        row = Row(eid, "LOC", clean_name(c.name), c.name_en, subtype="city", kind="city", population=c.population,
+                  country_code=c.fine, geonameid=c.geonameid)
+        row.add("aliases", list(c.aliases))
+        row.add_source("geonames")
+        rows[eid] = row
+        have.add(c.geonameid)
+        added += 1
+    return added
+
+
+def add_coordinates(rows: dict[str, Row]) -> None:
+    coords = gazetteer_lists.coordinates()
+    for row in rows.values():
+        if row.geonameid in coords:
+            row.latitude, row.longitude = coords[row.geonameid]
+
+
+def add_list_people(rows: dict[str, Row], shared: Path) -> int:
+    """Full names of persons; a list name of a person already in the gazetteer (same English
+    name) becomes another spelling of that person, never a second entity."""
+    from flows.ner.lexicon import STOP_WORDS
+    from flows.ner.words import ant_freq, first_names
+
+    firsts = frozenset(norm_key(w) for w in first_names())
+    added = 0
+    for p in gazetteer_lists.people(shared, firsts, norm_key, STOP_WORDS,
+                                    common=lambda w: ant_freq(w) >= PERSON_WORD_COMMON_COUNT):
+        eid = f"per:{slug(p.name_en)}" if slug(p.name_en) else ""
+        if eid in rows and rows[eid].entity_type == "PER":
+            rows[eid].add("aliases", [p.name])
+            rows[eid].add_source(p.source)
+            continue
+        eid = _new_id(rows, "per", p.name_en, norm_key(p.name))
+        if not eid:
+            continue
+        row = Row(eid, "PER", clean_name(p.name), p.name_en, subtype="person", kind="list")
+        row.add_source(p.source)
+        rows[eid] = row
+        added += 1
+    return added
+
+
+def add_list_wikifane(rows: dict[str, Row], shared: Path) -> int:
+    """Seas, regions, districts, streets, buildings and airports named in WikiFANE by two words or
+    more (a one-word name there is a word more often than a name: السوق, الخميس)."""
+    added = 0
+    for n in gazetteer_lists.wikifane(shared):
+        strong = [x for x in (n.name, *n.aliases) if " " in x.strip()]
+        if not strong:
+            continue
+        eid = _new_id(rows, "loc:wf", "", norm_key(strong[0]))
+        row = Row(eid, n.entity_type, clean_name(strong[0]), "", subtype=n.fine, kind="list")
+        row.add("aliases", strong[1:])
+        row.add_source("wikifane")
+        rows[eid] = row
+        added += 1
+    return added
 
 
 # --------------------------------------------------------------------------- curated
@@ -504,6 +601,8 @@ def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict
                 # city's name that also names a club (برشلونة, نابولي): in news about either
                 # the bare name is ambiguous, so only the club's full names count
                 continue
+            elif row.subtype == "city" and row.population < SMALL_CITY_POPULATION and " " not in k:
+                weak.append(a)  # a small town's one-word name: only with its context
             else:
                 keep.append(a)
         # a weak alias needs context, so two letters are allowed there (شي); never one
@@ -603,7 +702,8 @@ def resolve_collisions(rows: dict[str, Row]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- main
-def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, refresh: bool = False, quiet: bool = False) -> list[Row]:
+def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, refresh: bool = False, quiet: bool = False,
+          lists: bool | set = True) -> list[Row]:
     gaz_dir = out.parent if out.parent.exists() else GAZ_DIR
     cur_dir = GAZ_DIR
     curated_countries = {r["iso2"]: r for r in csv.DictReader((cur_dir / "curated_countries.csv").open(encoding="utf-8"))}
@@ -617,6 +717,13 @@ def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, refresh: bool 
         curated += read_curated(p)
     merge_curated(rows, curated, freq)
     add_json_variants(rows, shared)
+    if lists:
+        adders = {"cities": add_list_cities, "people": add_list_people, "wikifane": add_list_wikifane}
+        chosen = adders if lists is True else {k: v for k, v in adders.items() if k in lists}
+        added = {k: add(rows, shared) for k, add in chosen.items()}
+        if not quiet:
+            print(f"from the name lists: {added}", file=sys.stderr)
+    add_coordinates(rows)
     if refresh:
         freq = refresh_freq(rows, shared)
     apply_word_rules(rows, freq, load_overrides(cur_dir / "curated_alias_overrides.csv"))
@@ -631,13 +738,24 @@ def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, refresh: bool 
 
 
 def write_csv(result: list[Row], out: Path) -> None:
+    """`entities.csv`, and the persons of the long name lists in `entities_people.csv` beside it
+    (the matcher reads both; two files keep each reviewable and under 5 MB)."""
+    people = out.with_name(out.stem + "_people.csv")
+    listed = [r for r in result if r.entity_type == "PER" and r.kind == "list"]
+    _write_rows([r for r in result if not (r.entity_type == "PER" and r.kind == "list")], out)
+    _write_rows(listed, people)
+
+
+def _write_rows(result: list[Row], out: Path) -> None:
     tmp = out.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for r in result:
             w.writerow([r.entity_id, r.entity_type, r.canonical, r.name_en, "|".join(r.aliases), "|".join(r.weak),
-                        "|".join(r.nisba), r.subtype, "+".join(r.sources)])
+                        "|".join(r.nisba), r.subtype, "+".join(r.sources), r.country_code, r.population or "",
+                        "" if r.latitude is None else f"{r.latitude:.5f}",
+                        "" if r.longitude is None else f"{r.longitude:.5f}"])
     tmp.replace(out)
 
 

@@ -10,14 +10,22 @@ from flows.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
 CSV = REPO / "seeds" / "gazetteer" / "entities.csv"
+PEOPLE = REPO / "seeds" / "gazetteer" / "entities_people.csv"  # the persons of the long name lists
 SHARED = REPO.parent / "shared"
 
 
 def rows():
-    with CSV.open(encoding="utf-8", newline="") as f:
-        r = csv.DictReader(f)
-        assert r.fieldnames == COLUMNS
-        return list(r)
+    out = []
+    for path in (CSV, PEOPLE):
+        with path.open(encoding="utf-8", newline="") as f:
+            r = csv.DictReader(f)
+            assert r.fieldnames == COLUMNS
+            out += list(r)
+    return out
+
+
+def by_id():
+    return {r["entity_id"]: r for r in rows()}
 
 
 def key(s):
@@ -60,7 +68,7 @@ def test_no_short_strong_alias():
 
 def test_breadth():
     by_type = Counter(r["entity_type"] for r in rows())
-    assert by_type["PER"] >= 300 and by_type["ORG"] >= 250 and by_type["LOC"] >= 1000
+    assert by_type["PER"] >= 30_000 and by_type["ORG"] >= 250 and by_type["LOC"] >= 10_000
     subtypes = Counter(r["subtype"] for r in rows())
     assert subtypes["country"] >= 190 and subtypes["agency"] >= 30
 
@@ -79,6 +87,7 @@ def test_build_reproduces_csv(tmp_path):
     out = tmp_path / "entities.csv"
     result = build(SHARED, out, quiet=True)
     assert out.read_text(encoding="utf-8") == CSV.read_text(encoding="utf-8")
+    assert (tmp_path / "entities_people.csv").read_text(encoding="utf-8") == PEOPLE.read_text(encoding="utf-8")
     assert len(result) == len(rows())
 
 
@@ -102,3 +111,40 @@ def test_descriptor_form_is_text_about_a_name():
     assert not descriptor_form("وكالة الصحافة الفرنسية", names)
     assert not descriptor_form("فرانس برس", names)
     assert not descriptor_form("شركة", ["شركة"])
+
+
+def test_places_carry_country_population_and_coordinates():
+    rs = by_id()
+    jeddah = rs["loc:city:jeddah"]
+    assert jeddah["country_code"] == "SA" and int(jeddah["population"]) > 1_000_000
+    assert 21 < float(jeddah["latitude"]) < 22 and 39 < float(jeddah["longitude"]) < 40
+    assert rs["loc:country:sa"]["country_code"] == "SA"
+    cities = [r for r in rs.values() if r["subtype"] in ("city", "capital")]
+    with_coords = [r for r in cities if r["latitude"]]
+    assert len(cities) > 10_000 and len(with_coords) > 0.95 * len(cities)
+    assert all(-90 <= float(r["latitude"]) <= 90 and -180 <= float(r["longitude"]) <= 180 for r in with_coords)
+
+
+def test_a_small_town_named_in_one_word_needs_its_context():
+    towns = [r for r in rows() if r["subtype"] == "city" and r["population"] and int(r["population"]) < 300_000]
+    one_word_strong = [r for r in towns for a in [r["canonical_ar"], *filter(None, r["aliases"].split("|"))]
+                       if " " not in a.strip() and key(a) not in {key(w) for w in r["weak_aliases"].split("|") if w}]
+    assert towns and not one_word_strong[:5]
+    # names of two words or more count alone
+    assert any(key("بيت حانون") in {key(a) for a in [r["canonical_ar"], *r["aliases"].split("|")]} for r in towns)
+
+
+def test_list_persons_are_full_names_never_common_phrases():
+    people = [r for r in rows() if r["entity_type"] == "PER" and r["source"] in ("wikidata", "nerar")]
+    assert len(people) > 30_000
+    assert all(len(r["canonical_ar"].split()) >= 2 for r in people)
+    names = {key(r["canonical_ar"]) for r in people}
+    assert key("عبد العزيز بلخادم") in names
+    assert key("بيت الله") not in names  # "the house of God": every word a common word
+    assert not any(n.split()[0] in ("ان", "من", "في") for n in names)
+
+
+def test_wikifane_adds_named_geography_not_organisations():
+    wf = [r for r in rows() if r["source"] == "wikifane"]
+    assert wf and {r["entity_type"] for r in wf} == {"LOC"}
+    assert any(key(r["canonical_ar"]) == key("بحر البلطيق") for r in wf)

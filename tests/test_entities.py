@@ -271,3 +271,15 @@ def test_a_word_more_frequent_than_the_name_in_it_is_read_whole():
     # a clitic on a real name still counts, and و before a rare name is never questioned
     ids = [m.entity_id for m in E.extract_mentions("وسافر بكندا ثم لمصر، ومدن مشهد وشيراز.")]
     assert {"loc:country:ca", "loc:country:eg"} <= set(ids) and any("shiraz" in i for i in ids)
+
+
+def test_a_small_towns_one_word_name_counts_beside_another_place_of_its_country():
+    from flows.ner import extract_mentions
+
+    alone = "وقعت الحادثة في رماح صباح أمس بحسب الشهود."
+    assert not [m for m in extract_mentions(alone) if m.surface == "رماح"]
+    beside = "وقعت الحادثة في رماح شمال شرق الرياض صباح أمس."
+    towns = [m for m in extract_mentions(beside) if m.surface == "رماح"]
+    assert towns and towns[0].entity_type == "LOC"
+    after_cue = "وقعت الحادثة في محافظة رماح صباح أمس."
+    assert [m for m in extract_mentions(after_cue) if m.surface == "رماح"]

@@ -1,4 +1,4 @@
-"""The gazetteer (``seeds/gazetteer/entities.csv``) as one Aho-Corasick automaton over the
+"""The gazetteer (``seeds/gazetteer/entities.csv`` and ``entities_people.csv``) as one Aho-Corasick automaton over the
 normalized keys of every entity (canonical names, aliases, weak aliases, nisba forms), with
 the surnames of its persons; loaded once."""
 from __future__ import annotations
@@ -15,6 +15,8 @@ from flows.ner.lexicon import GENERIC_MODIFIERS, NOT_SURNAMES
 from flows.normalize import normalize
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "seeds" / "gazetteer" / "entities.csv"
+LIST_SOURCES = frozenset({"wikidata", "nerar", "wikifane"})
+CORE_CITY_POPULATION = 300_000
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,18 @@ class Entity:
     name_en: str | None
     subtype: str | None
     source: str | None
+    country_code: str | None = None  # of a place: ISO 3166 alpha-2
+    population: int | None = None
+
+    @property
+    def core(self) -> bool:
+        """Curated, a country, or a city of 300k people or more: not one of the long name lists
+        (persons of Wikidata/NERAr, small towns, WikiFANE places). Rules that learn from the
+        gazetteer's names (first words of persons, of multi-word names) read the core only."""
+        sources = set((self.source or "").split("+"))
+        if sources and sources <= LIST_SOURCES:
+            return False
+        return not (self.subtype == "city" and (self.population or 0) < CORE_CITY_POPULATION)
 
 
 # kinds of automaton entries
@@ -45,6 +59,7 @@ class Gazetteer:
     automaton: object  # ahocorasick.Automaton: key -> tuple of (entity_index, kind, lam_only, key_len)
     surnames: dict  # normalized surname -> tuple of entity indexes (persons)
     modifiers: frozenset  # nisba keys + generic adjectives, skipped when looking for a title
+    names: tuple = ()  # per entity index: its canonical name and aliases as written
 
     def __hash__(self) -> int:  # identity hash: usable as a cache key
         return id(self)
@@ -71,13 +86,19 @@ def _load_default() -> Gazetteer:
 
 
 def _load(path: str) -> Gazetteer:
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    """`path` and its companion files `<stem>_*.csv` (entities_people.csv: the persons of the long
+    name lists), one entity index space across them."""
+    rows = []
+    main = Path(path)
+    for p in [main, *sorted(main.parent.glob(main.stem + "_*.csv"))]:
+        with open(p, encoding="utf-8", newline="") as f:
+            rows += list(csv.DictReader(f))
     entities: list[Entity] = []
     infos: list[_Info] = []
     keys: dict[str, list[tuple[int, int, bool, int]]] = {}
     nisba_keys: set[str] = set()
     person_names: list[tuple[int, list[str]]] = []
+    entity_names: list[tuple[str, ...]] = []
 
     def add(k: str, idx: int, kind: int) -> None:
         if len(k.replace(" ", "")) < 2:
@@ -89,10 +110,12 @@ def _load(path: str) -> Gazetteer:
 
     for idx, r in enumerate(rows):
         e = Entity(r["entity_id"], r["canonical_ar"], r["entity_type"], r.get("name_en") or None,
-                   r.get("subtype") or None, r.get("source") or None)
+                   r.get("subtype") or None, r.get("source") or None, r.get("country_code") or None,
+                   int(r["population"]) if (r.get("population") or "").isdigit() else None)
         entities.append(e)
         cue = {"agency": "AGENCY", "sports_club": "CLUB"}.get(e.subtype or "", e.entity_type)
         infos.append(_Info(e, cue))
+        entity_names.append((r["canonical_ar"], *_split(r.get("aliases"))))
         weak = {_key(w) for w in _split(r.get("weak_aliases"))}
         strong = {_key(a) for a in [r["canonical_ar"], *_split(r.get("aliases"))]} - weak
         for k in strong:
@@ -120,7 +143,7 @@ def _load(path: str) -> Gazetteer:
     automaton.make_automaton()
     return Gazetteer(tuple(entities), tuple(infos), automaton,
                      {k: tuple(sorted(v)) for k, v in surnames.items()},
-                     frozenset(nisba_keys) | GENERIC_MODIFIERS)
+                     frozenset(nisba_keys) | GENERIC_MODIFIERS, tuple(entity_names))
 
 
 def known_entities(gazetteer=None) -> list[Entity]:

@@ -7,7 +7,7 @@ import functools
 import re
 import unicodedata
 
-from flows.ner.gazetteer import DEFAULT_PATH, load_gazetteer
+from flows.ner.gazetteer import load_gazetteer
 
 
 _DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -52,20 +52,19 @@ def auto_id(typ: str, name: str) -> str:
     return f"{typ.lower()}:auto:{fold(name)}"
 
 
-@functools.lru_cache(maxsize=1)
-def gazetteer_folds() -> dict:
+def gazetteer_folds(gazetteer=None) -> dict:
     """fold(name) -> entity index for gazetteer names whose fold is unambiguous."""
-    g = load_gazetteer()
-    import csv
+    return _folds(gazetteer or load_gazetteer())
 
+
+@functools.lru_cache(maxsize=2)
+def _folds(g) -> dict:
     seen: dict[str, set] = {}
-    with open(DEFAULT_PATH, encoding="utf-8", newline="") as fh:
-        for idx, r in enumerate(csv.DictReader(fh)):
-            for n in [r["canonical_ar"], *[p for p in (r.get("aliases") or "").split("|") if p.strip()]]:
-                k = fold(n)
-                if len(k) >= 4:
-                    seen.setdefault(k, set()).add(idx)
-    assert len(g.entities) > 0
+    for idx, names in enumerate(g.names):
+        for n in names:
+            k = fold(n)
+            if len(k) >= 4:
+                seen.setdefault(k, set()).add(idx)
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 

@@ -32,7 +32,7 @@ import re
 from collections import Counter
 
 from flows.ner.gazetteer import KIND_LABEL, NAME, WEAK, Gazetteer, load_gazetteer
-from flows.ner.lexicon import IDIOMS, SHARED_NAMES
+from flows.ner.lexicon import IDIOMS, SHARED_NAMES, STOP_WORDS, SURNAME_VERBS, TITLE_OR_SPEECH_WORDS
 from flows.ner.mention import Mention
 from flows.ner.weak_aliases import weak_alias_context
 from flows.normalize import normalize_with_offsets
@@ -108,11 +108,18 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
         if kind == NAME and first_named.get(idx, n) > start:
             first_named[idx] = start
 
+    # countries whose cities or regions the text names outright: a town's weak name counts beside them
+    places_named = {g.infos[idx].entity.country_code for _, _, idx, kind, _ in chosen
+                    if kind == NAME and g.infos[idx].entity.entity_type == "LOC"
+                    and g.infos[idx].entity.subtype != "country"}
     for start, end, idx in sorted(weak, key=lambda h: (h[0], h[0] - h[1])):
         if any(taken[start:end]):
             continue
         info = g.infos[idx]
-        if weak_alias_context(norm, start, end, info.cue_class, first_named.get(idx, n) < start, g.modifiers):
+        same_country = (info.cue_class == "LOC" and info.entity.country_code is not None
+                        and info.entity.country_code in places_named)
+        if weak_alias_context(norm, start, end, info.cue_class, first_named.get(idx, n) < start, g.modifiers,
+                              same_country=same_country):
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, idx, WEAK, "weak_alias_context"))
             if first_named.get(idx, n) > start:
@@ -187,6 +194,8 @@ def _partial_names(norm: str, g: Gazetteer, first_named: dict[int, int], taken: 
                 continue
             for off, cand in _surname_candidates(tok):
                 idxs = [i for i in g.surnames.get(cand, ()) if i in named_people and first_named[i] < ts]
+                if len(idxs) == 1 and cand.startswith("ال") and _reads_as_adjective(norm, ts, m.end()):
+                    break
                 if len(idxs) == 1:
                     s, e = ts + off, m.end()
                     if not any(taken[s:e]):
@@ -206,6 +215,21 @@ def _word_beats_name(word: str, name: str) -> bool:
 
     freq = tagger.resources()["freq"]
     return freq.get(tagger.normalize(word), 0) > 2 * freq.get(tagger.normalize(name), 0)
+
+
+def _reads_as_adjective(norm: str, start: int, end: int) -> bool:
+    """A definite surname (الجبوري) followed by another definite word and not introduced by a
+    speech verb, a title or a verb of its subject reads as an adjective of what comes before
+    (وكان الجبوري الطابع ...), as the precise rules read the surnames of the names they find."""
+    nxt = _WORD_RE.match(norm, end + 1) if norm[end:end + 1] == " " else None
+    if nxt is None or not nxt.group().startswith("ال") or nxt.group() in STOP_WORDS:
+        return False
+    before = _WORD_RE.findall(norm[max(0, start - 30):start])
+    prev = before[-1] if before else ""
+    for w in (prev, prev[1:] if prev[:1] in "وف" else prev):
+        if w in TITLE_OR_SPEECH_WORDS or w in SURNAME_VERBS:
+            return False
+    return True
 
 
 def _surname_candidates(tok: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from flows.ner.decide import Candidate
-from flows.ner.gazetteer import DEFAULT_PATH
+from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
 from flows.ner.lexicon import (CANAL, FEDERATION, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
                                PERSON_TITLE_HEADS, PERSON_TITLES, STOP_WORDS)
@@ -18,19 +18,19 @@ from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, has_clitic, ma
 
 @functools.lru_cache(maxsize=1)
 def _gaz_first_words() -> frozenset:
-    """First words of the gazetteer's multi-word names and aliases (normalised) that are not
-    words of their own in the gazetteer."""
-    import csv
-
+    """First words of the core gazetteer's multi-word names and aliases (normalised) that are not
+    words of their own in the gazetteer (see :attr:`flows.ner.gazetteer.Entity.core`)."""
     firsts, singles = set(), set()
-    with open(DEFAULT_PATH, encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            for name in [r["canonical_ar"], *(r.get("aliases") or "").split("|")]:
-                words = matching_form(name).split()
-                if len(words) > 1:
-                    firsts.add(words[0])
-                elif words:
-                    singles.add(words[0])
+    g = load_gazetteer()
+    for e, names in zip(g.entities, g.names):
+        if not e.core:
+            continue
+        for name in names:
+            words = matching_form(name).split()
+            if len(words) > 1:
+                firsts.add(words[0])
+            elif words:
+                singles.add(words[0])
     return frozenset(firsts - singles)
 
 

@@ -36,7 +36,7 @@ def place(text: str, gaz: list[Mention], cands: list[tuple], things: list[tuple]
             free[gaz[k].start - s:gaz[k].end - s] = b"\x00" * (gaz[k].end - gaz[k].start)
         return None if any(free) else inside
 
-    adds = _place_names(text, cands, placeable, drop, taken)
+    adds = _place_names(text, cands, placeable, drop, taken, gaz)
     thing_adds: list[Mention] = []
     for s, e, typ, rule, canonical in things:
         inside = placeable(s, e)
@@ -51,14 +51,23 @@ def place(text: str, gaz: list[Mention], cands: list[tuple], things: list[tuple]
     return chosen, adds, taken
 
 
-def _place_names(text: str, cands: list[tuple], placeable, drop: set[int], taken: bytearray
-                 ) -> list[tuple[Mention, Candidate]]:
+def _place_names(text: str, cands: list[tuple], placeable, drop: set[int], taken: bytearray,
+                 gaz: list[Mention] = ()) -> list[tuple[Mention, Candidate]]:
     """Decide each candidate, longer first (then earlier); an accepted one that has room is
     placed: the gazetteer mentions it contains go to `drop`, its characters to `taken`."""
     folds = gazetteer_folds()
     g = load_gazetteer()
     adds: list[tuple[Mention, Candidate]] = []
     full_names: dict[tuple, tuple] = {}  # (first word, last word) -> (words, mention) of a person of 3+ words
+    short_forms: dict[tuple, Mention] = {}  # (first word, last word) -> a gazetteer person named by two words
+    for m in gaz:  # a person the gazetteer knows, named in this text, is the one its other forms name
+        words = tuple(matching_form(m.surface).split())
+        if m.entity_type != "PER" or m.mention_kind != "name" or any(w in NAME_CONNECTORS for w in words):
+            continue
+        if len(words) >= 3:
+            full_names.setdefault((words[0], words[-1]), (words, m))
+        elif len(words) == 2:
+            short_forms.setdefault(words, m)
     for s, e, c, canonical in sorted(cands, key=lambda x: (x[0] - x[1], x[0])):
         ok, rule = decide(c)
         if not ok:
@@ -85,6 +94,10 @@ def _place_names(text: str, cands: list[tuple], placeable, drop: set[int], taken
                 full = full_names.get((c.words[0], c.words[-1]))
                 if full is not None and len(full[0]) > len(c.words):
                     eid, canonical = full[1].entity_id, full[1].canonical
+                # فادي محمد البطش beside فادي البطش, a person the gazetteer knows by two words
+                short = short_forms.get((c.words[0], c.words[-1]))
+                if short is not None and len(c.words) > 2 and not any(w in NAME_CONNECTORS for w in c.words):
+                    eid, canonical = short.entity_id, short.canonical
         drop.update(inside)
         m_new = Mention(s, e, text[s:e], eid, typ, canonical, "rule_" + rule, "name")
         if typ == "PER" and len(c.words) >= 3 and not any(w in NAME_CONNECTORS for w in c.words):

@@ -27,7 +27,7 @@ def _strip_clitic(tok: str) -> str:
 
 
 def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_before: bool,
-                       modifiers: frozenset = GENERIC_MODIFIERS) -> bool:
+                       modifiers: frozenset = GENERIC_MODIFIERS, same_country: bool = False) -> bool:
     """Whether a weak alias at norm[start:end] counts as a mention.
 
     It counts when (a) the same entity was already named in this text (full
@@ -35,7 +35,8 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
     after skipping up to three adjectives (nisba forms such as الصيني, or
     السابق/الجديد...), end in a cue of the entity's class:
       PER    a title: الرئيس, السيد, الزعيم, الملك, رئيس الوزراء, وزير الخارجية, نظيره ...
-      LOC    a place word: مدينة, العاصمة, محافظة, ريف, في ...
+      LOC    a place word: مدينة, العاصمة, محافظة, ريف, في ...; or (`same_country`) the text
+             names outright another city or region of the same country (جدة beside مكة المكرمة)
       ORG    an organisation word: حركة, حزب, شركة, وكالة ...; or it is in (parentheses)
       AGENCY as ORG plus وكالة/أنباء/وفقا ل/نقلا عن/ذكرت ...
       CLUB   as ORG plus a club word (نادي, فريق, مدرب, لاعب, ضد ...); or a masculine
@@ -43,7 +44,7 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
              feminine); or the text is sports news (:func:`is_sports_text`)
     Otherwise it is not a mention.
     """
-    if named_before:
+    if named_before or same_country:
         return True
     if cue_class == "CLUB":
         nxt = _WORD_RE.match(norm, end + 1) if norm[end:end + 1] == " " else None

@@ -146,18 +146,18 @@ def first_names() -> frozenset:
 
 @functools.lru_cache(maxsize=1)
 def person_first_words() -> frozenset:
-    """First names: seeds/gazetteer/first_names.txt, the first words of the gazetteer's persons,
-    and common first names of other languages."""
-    import csv
-
+    """First names: seeds/gazetteer/first_names.txt, the first words of the core gazetteer's
+    persons (not the long name lists: their first words are any word), and common first names
+    of other languages."""
     out = set(first_names()) | FOREIGN_FIRST_NAMES
-    with open(DEFAULT_PATH, encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            if r["entity_type"] == "PER":
-                for name in [r["canonical_ar"], *(r.get("aliases") or "").split("|")]:
-                    words = matching_form(name).split()
-                    if len(words) > 1 and words[0] not in PERSON_TITLES and words[0] not in PERSON_TITLE_HEADS:
-                        out.add(words[0])
+    g = load_gazetteer()
+    for e, names in zip(g.entities, g.names):
+        if e.entity_type != "PER" or not e.core:
+            continue
+        for name in names:
+            words = matching_form(name).split()
+            if len(words) > 1 and words[0] not in PERSON_TITLES and words[0] not in PERSON_TITLE_HEADS:
+                out.add(words[0])
     return frozenset(out)
 
 
