@@ -62,6 +62,13 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
             j = k
             state = "adj" if kind == "nisba" else "place"  # then adjectives or a لل complement
             continue
+        if n == "العام" and state in ("def", "adj") and kinds:
+            # "general" after a noun of the name (هيئة التحقيق والادعاء العام, الأمن العام),
+            # not "the year" as elsewhere
+            kinds.append("adj")
+            state = "adj"
+            j += 1
+            continue
         if n in STOP_WORDS or n in PERSON_TITLES or n in PERSON_TITLE_HEADS or reading_in(n, ORG_HEADS):
             break
         if n.startswith("ال"):
@@ -95,6 +102,17 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
                 j += 1
                 continue
             return j, tuple(kinds), "lil"
+        if n[:1] == "و" and n[1:3] == "ال":
+            conjunct = _conjunct(toks, j, state, kinds)
+            if conjunct == "name":
+                # a name coordinating two genitives: وزارة الشؤون البلدية والقروية, هيئة التحقيق
+                # والادعاء العام, الهيئة العامة للسياحة والتراث الوطني (once; then adjectives)
+                kinds.append("conj")
+                state = "def"
+                j += 1
+                continue
+            if conjunct == "other_body":
+                return j, tuple(kinds), ""  # جامعة نايف ... والمنظمة العربية: a second body
         if n[:1] in "وف" and n[1:3] == "ال":
             return j, tuple(kinds), "conj"
         if kinds and n[:1] in "وف":  # معهد هاربين وجامعته: a second conjunct
@@ -114,6 +132,38 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
         break
     return j, tuple(kinds), ""
 
+
+
+def _conjunct(toks: list[Token], j: int, state: str, kinds: list[str]) -> str:
+    """What و + the definite word at token j is to the name being read: "name" when it
+    continues it (once, after a genitive, an adjective or a لل complement, a plain noun or
+    adjective followed by the end of the name or by adjectives describing it); "other_body"
+    when it names a second body (another head: جامعة نايف والمنظمة العربية; or the conjunct
+    is a body of another one: وزارة الصحة والشئون الصحية بوزارة الحرس الوطني); else
+    "unclear" (a gazetteer name, a stop word, a title, a noun in construct)."""
+    t = toks[j]
+    w = t.n[1:]
+    if reading_in(w[2:], ORG_HEADS) or w in ORG_HEADS_DEFINITE:
+        return "other_body"
+    if state not in ("def", "adj", "lil") or "conj" in kinds:
+        return "unclear"
+    if t.gaz >= 0 or len(w) < 4 or w in STOP_WORDS or w in PERSON_TITLES:
+        return "unclear"
+    k = j + 1
+    while k < len(toks) and toks[k].word and not toks[k].nl and toks[k].gaz < 0 and adjective_like(toks[k].n) \
+            and toks[k].n not in STOP_WORDS:
+        k += 1  # the conjunct's adjectives: والتراث الوطني
+    nxt = toks[k] if k < len(toks) else None
+    if nxt is None or not nxt.word or nxt.nl or nxt.gaz >= 0:
+        return "name"
+    n2 = nxt.n
+    if n2[:1] in "بل" and reading_in(n2, ORG_HEADS):
+        return "other_body"  # والشئون الصحية | بوزارة الحرس الوطني: a unit of another body
+    if n2 in STOP_WORDS or n2 == "العام":
+        return "name"
+    if n2.startswith("ال") or (k == j + 1 and name_like(n2, nxt.raw) and ant_freq(nxt.raw) < RARE_FREQ):
+        return "unclear"  # a noun in construct or a name after the conjunct
+    return "name"
 
 
 def _gazetteer_part(toks: list[Token], i: int, j: int, gaz: list[Mention], state: str) -> tuple[str | None, int, str]:
