@@ -31,9 +31,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-## entity-extraction figures on ../shared/ner (ANERcorp test) and the seeds
+## entity-extraction figures: the seeds and ANERcorp test (../shared/ner), then the warehouse on
+## ../shared/eval/dev-modern overall, per type and per source, against its floors
 eval: $(STAMP)
 	$(PY) -m flows.ner_eval
+	$(PY) -m flows.dev_eval --floor
 
 ## rebuild the NER model files in seeds/models from ../shared
 train: $(STAMP)

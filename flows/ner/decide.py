@@ -156,11 +156,11 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
         return False, "org_is_person_name"  # فريق صومايلا سيسي: the person's camp
     if c.after:
         return False, "org_extent_unclear"
-    if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil", "conj") or name_like(w, r)
+    if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil", "lil_gen", "conj") or name_like(w, r)
                for w, r, p in zip(ext, c.raw[1:], parts)):
         return False, "not_name_like"
     if c.head_definite:
-        if not all(p in ("adj", "nisba", "lil", "conj") for p in parts) or parts[0] in ("lil", "conj"):
+        if not all(p in ("adj", "nisba", "lil", "lil_gen", "conj") for p in parts) or parts[0] in ("lil", "conj"):
             return False, "org_definite_head_needs_adjectives"
         if ext[0] in ORG_GENERIC_ADJECTIVES:
             return False, "org_generic_adjective"

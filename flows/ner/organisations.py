@@ -79,6 +79,10 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
                 # shape: وزارة الخارجية, وزارة المالية
                 kinds.append("def")
                 state = "def"
+            elif state == "lil" and not adjective_like(n) and "lil_gen" not in kinds:
+                # the لل noun's genitive: المرصد السوري لحقوق الإنسان, الجبهة الشعبية لتحرير فلسطين
+                kinds.append("lil_gen")
+                state = "def"
             elif state == "propn" and not adjective_like(n) and (j - 1) not in tagged:
                 # an unknown word the tagger does not read as a name, followed by a definite
                 # noun, is a common noun in construct (لجنة تسعير المحروقات, شركة مصفاة
@@ -102,6 +106,15 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
                 j += 1
                 continue
             return j, tuple(kinds), "lil"
+        if (n[:1] == "ل" and n[1:2] != "ل" and len(n) >= 5 and state in ("adj", "propn", "place")
+                and "lil" not in kinds and j + 1 < n_tok and toks[j + 1].word and toks[j + 1].n.startswith("ال")
+                and j in tagged and tagged.get(j + 1) is tagged[j]):
+            # ل + a noun in construct, inside the tagger's name: المرصد السوري لحقوق الإنسان
+            # (without the tagger it reads as a purpose: الجيش السوري لمواجهة المسلحين)
+            kinds.extend(["lil", "lil_gen"])
+            state = "def"
+            j += 2
+            continue
         if n[:1] == "و" and n[1:3] == "ال":
             conjunct = _conjunct(toks, j, state, kinds)
             if conjunct == "name":
