@@ -287,8 +287,10 @@ def extract_entities(articles: list[dict], run_id: str, extract=None, failed: li
     found: dict[str, list] = {}
 
     def work(a):
-        found[a["article_id"]] = [(field, m) for field in _fields_to_read(a)
-                                  for m in extract(a.get(FIELD_COLUMN[field]) or "")]
+        pairs = [(field, m) for field in _fields_to_read(a) for m in extract(a.get(FIELD_COLUMN[field]) or "")]
+        # a generic body (وزارة الصحة) is the body of the country the article makes clear
+        scoped = ner.scope_generic_bodies([m for _, m in pairs])
+        found[a["article_id"]] = [(field, m) for (field, _), m in zip(pairs, scoped)]
 
     articles[:] = _each(articles, "entities", run_id, failed, work)
     mention_rows: list[dict] = []

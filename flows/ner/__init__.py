@@ -28,6 +28,7 @@ Modules, one job each:
 ``organisations``      organisation extent after a head noun, quoted names; candidates
 ``places``             place cues; a country name read as an adjective
 ``events``             named wars, exercises, competitions, buildings
+``resolution``         which country's body a generic name is (وزارة الصحة), per article
 ``sports``             clubs and national teams in sports news
 ``decide``             Candidate and :func:`decide`, the one acceptance function
 ``placement``          placing accepted names over the gazetteer's, with their ids
@@ -43,6 +44,7 @@ from flows.ner.ids import auto_id, fold
 from flows.ner.matcher import extract_mentions
 from flows.ner.mention import Mention
 from flows.ner.precise import extract_precise
+from flows.ner.resolution import scope_generic_bodies
 
 __all__ = ["Candidate", "Entity", "Mention", "auto_id", "decide", "extract", "extract_mentions", "extract_precise",
-           "fold", "known_entities", "load_gazetteer", "spans"]
+           "fold", "known_entities", "load_gazetteer", "scope_generic_bodies", "spans"]

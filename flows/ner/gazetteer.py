@@ -60,6 +60,7 @@ class Gazetteer:
     surnames: dict  # normalized surname -> tuple of entity indexes (persons)
     modifiers: frozenset  # nisba keys + generic adjectives, skipped when looking for a title
     names: tuple = ()  # per entity index: its canonical name and aliases as written
+    nisbas: tuple = ()  # per entity index: its nisba forms as written (الفلسطيني, الفلسطينية ...)
 
     def __hash__(self) -> int:  # identity hash: usable as a cache key
         return id(self)
@@ -99,6 +100,7 @@ def _load(path: str) -> Gazetteer:
     nisba_keys: set[str] = set()
     person_names: list[tuple[int, list[str]]] = []
     entity_names: list[tuple[str, ...]] = []
+    entity_nisbas: list[tuple[str, ...]] = []
 
     def add(k: str, idx: int, kind: int) -> None:
         if len(k.replace(" ", "")) < 2:
@@ -116,6 +118,7 @@ def _load(path: str) -> Gazetteer:
         cue = {"agency": "AGENCY", "sports_club": "CLUB"}.get(e.subtype or "", e.entity_type)
         infos.append(_Info(e, cue))
         entity_names.append((r["canonical_ar"], *_split(r.get("aliases"))))
+        entity_nisbas.append(tuple(_split(r.get("nisba"))))
         weak = {_key(w) for w in _split(r.get("weak_aliases"))}
         strong = {_key(a) for a in [r["canonical_ar"], *_split(r.get("aliases"))]} - weak
         for k in strong:
@@ -143,7 +146,7 @@ def _load(path: str) -> Gazetteer:
     automaton.make_automaton()
     return Gazetteer(tuple(entities), tuple(infos), automaton,
                      {k: tuple(sorted(v)) for k, v in surnames.items()},
-                     frozenset(nisba_keys) | GENERIC_MODIFIERS, tuple(entity_names))
+                     frozenset(nisba_keys) | GENERIC_MODIFIERS, tuple(entity_names), tuple(entity_nisbas))
 
 
 def known_entities(gazetteer=None) -> list[Entity]:

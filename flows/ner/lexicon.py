@@ -96,6 +96,7 @@ ORG_HEADS_STRONG = matching_words("org_heads_strong")
 ORG_HEADS_WEAK = matching_words("org_heads_weak")
 ORG_HEADS_DEFINITE = matching_words("org_heads_definite")
 ORG_HEADS = ORG_HEADS_STRONG | ORG_HEADS_WEAK | ORG_HEADS_DEFINITE
+ORG_HEADS_NATIONAL = matching_words("org_heads_national")
 ORG_GENERIC_COMPLEMENTS = matching_words("org_generic_complements")
 ORG_GENERIC_ADJECTIVES = matching_words("org_generic_adjectives")
 UNSHAPED_ADJECTIVES = matching_words("adjectives_unshaped")
