@@ -619,3 +619,26 @@ def test_first_name_after_a_title_where_the_tagger_read_no_person(monkeypatch):
     assert not any(m.entity_type == "PER" for m in C.extract_precise("وقال الرئيس صالح خلال اللقاء إن الوضع صعب."))
     got = [m.surface for m in C.extract_precise("وسارع الرئيس الأميركي دونالد جيه ترامب إلى الرد.")]
     assert "دونالد جيه" not in got
+
+
+@pytest.mark.parametrize("text,name,typ", [
+    # an institution named after a person with an honorific: the person is not in the story
+    ("نقل المصاب إلى مستشفى الأمير فيصل بن خالد ويتلقى العلاج", "مستشفى الأمير فيصل بن خالد", "ORG"),
+    ("تخرج في جامعة الملك فهد للبترول والمعادن", "جامعة الملك فهد للبترول والمعادن", "ORG"),
+    ("يسكن في حي الأمير سلطان شمال المدينة", "الأمير سلطان", "LOC"),
+    ("يعالج في مدينة الملك خالد الطبية منذ أيام", "مدينة الملك خالد الطبية", "LOC"),
+])
+def test_a_name_given_after_a_person_is_the_things_not_the_persons(text, name, typ):
+    ms = C.extract_precise(text)
+    assert_exact(text, ms)
+    assert (name, typ) in {(m.surface, m.entity_type) for m in ms}
+    assert not any(m.entity_type == "PER" for m in ms)
+
+
+def test_a_unit_named_after_a_martyr_is_not_a_person_in_the_story(monkeypatch):
+    text = "أعلنت قوات الشهيد محمد الخطيب مسؤوليتها عن العملية"
+    fake_tagger(monkeypatch, lambda t: [("محمد الخطيب", "PER")])
+    assert not any(m.entity_type == "PER" for m in C.extract_precise(text))
+    fake_tagger(monkeypatch, lambda t: [("سامر الخطيب", "PER")])
+    text = "وقال الشيخ سامر الخطيب إن الوضع صعب"  # no unit before the honorific: the person
+    assert any(m.entity_type == "PER" for m in C.extract_precise(text))

@@ -88,10 +88,12 @@ def decide(c: Candidate) -> tuple[bool, str]:
     if not c.words:
         return False, "empty"
     if c.typ == "ORG":
-        if any(o in ("PER", "ORG") for o in c.overlaps) or ("MISC" in c.overlaps and "gaz_misc" not in c.parts):
+        # a person the name is named after may be inside: مستشفى الملك فهد
+        if any(o == "ORG" or (o == "PER" and "person" not in c.parts) for o in c.overlaps) \
+                or ("MISC" in c.overlaps and "gaz_misc" not in c.parts):
             return False, "overlaps_gazetteer_name"
-    elif c.overlaps:
-        return False, "overlaps_gazetteer"
+    elif c.overlaps and not (c.evidence == "named_after" and set(c.overlaps) <= {"PER"}):
+        return False, "overlaps_gazetteer"  # (a district named after a person holds the person)
     if c.typ != "ORG" and any(w[:3] == "وال" for w in c.words[1:]):
         return False, "coordination"  # اليرموك والحجر الأسود: two names, not one
     if c.typ == "PER":
@@ -156,7 +158,7 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
         return False, "org_is_person_name"  # فريق صومايلا سيسي: the person's camp
     if c.after:
         return False, "org_extent_unclear"
-    if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil", "lil_gen", "conj") or name_like(w, r)
+    if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil", "lil_gen", "conj", "title", "person") or name_like(w, r)
                for w, r, p in zip(ext, c.raw[1:], parts)):
         return False, "not_name_like"
     if c.head_definite:
@@ -173,7 +175,7 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
         return False, "org_head_then_adjective"  # شركة الروسية, وكالة للأنباء: no genitive
     if "gaz_misc" in parts and c.head not in ORG_HEADS_STRONG:
         return False, "org_event_after_weak_head"  # تنظيم كأس العالم: organising it, not a body
-    if c.head in ORG_HEADS_WEAK and not any(p in ("propn", "gaz_loc") for p in parts) and not c.tagger:
+    if c.head in ORG_HEADS_WEAK and not any(p in ("propn", "gaz_loc", "person") for p in parts) and not c.tagger:
         return False, "org_weak_head_without_name"
     if len(ext) == 1 and ext[0] in ORG_GENERIC_COMPLEMENTS:
         return False, "org_generic_complement"
@@ -188,6 +190,8 @@ def _decide_place(c: Candidate) -> tuple[bool, str]:
     adjective other than a nationality follows (حي الحجر | الأسود)."""
     if c.source != "place_cue":
         return False, "place_needs_cue"
+    if c.evidence == "named_after":
+        return True, "place_named_after_person"  # حي الشيخ جراح, مدينة الملك عبدالعزيز الطبية
     if not all(name_like(w, r) for w, r in zip(c.words, c.raw)):
         return False, "not_name_like"
     if c.before == "org_head":

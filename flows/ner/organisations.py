@@ -10,6 +10,7 @@ from flows.ner.ids import canonical_name
 from flows.ner.lexicon import (CANAL, FEDERATION, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
                                PERSON_TITLE_HEADS, PERSON_TITLES, STOP_WORDS)
 from flows.ner.mention import Mention
+from flows.ner.persons import honoured_person
 from flows.ner.sports import sports_news
 from flows.ner.tokens import Token, span_start
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, has_clitic, matching_form, name_like, reading_in,
@@ -54,6 +55,12 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
         if not t.word or t.nl:
             break
         n = t.n
+        if t.gaz >= 0 and state == "start" and honoured_person(toks, j, gaz):
+            k = honoured_person(toks, j, gaz)
+            kinds.extend(["person"] * (k - j))
+            state = "adj"
+            j = k
+            continue
         if t.gaz >= 0:
             kind, k, why = _gazetteer_part(toks, i, j, gaz, state)
             if kind is None:
@@ -69,6 +76,15 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
             state = "adj"
             j += 1
             continue
+        if state == "start":
+            k = honoured_person(toks, j, gaz)
+            if k:
+                # named after a person: مستشفى الأمير محمد بن عبدالعزيز, جامعة الملك سعود;
+                # adjectives and a لل complement may follow (مستشفى الملك فيصل التخصصي)
+                kinds.extend(["person"] * (k - j))
+                state = "adj"
+                j = k
+                continue
         if n in STOP_WORDS or n in PERSON_TITLES or n in PERSON_TITLE_HEADS or reading_in(n, ORG_HEADS):
             break
         if n.startswith("ال"):
@@ -128,6 +144,8 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
                 return j, tuple(kinds), ""  # جامعة نايف ... والمنظمة العربية: a second body
         if n[:1] in "وف" and n[1:3] == "ال":
             return j, tuple(kinds), "conj"
+        if kinds and n[:1] in "وف" and n[1:2] == "ي" and len(n) >= 5 and ant_freq(t.raw[1:]) >= RARE_FREQ:
+            return j, tuple(kinds), ""  # و + a common imperfect verb (ي-) starts the next clause: ويتلقى
         if kinds and n[:1] in "وف":  # معهد هاربين وجامعته: a second conjunct
             return j, tuple(kinds), "conj"
         if state in ("start", "propn") and n in _gaz_first_words():

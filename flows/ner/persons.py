@@ -10,9 +10,10 @@ import functools
 from flows.ner import tagger
 from flows.ner.decide import Candidate
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import (NAME_CONNECTORS, PERSON_APPOSITION_WORDS, PERSON_TITLE_HEADS, PERSON_TITLES,
-                               PLACE_PREFIXES, PREPOSITION_PRONOUNS, PRONOUNS_HE_SHE, SPEECH_OR_NAMING_WORDS,
-                               SPEECH_WORDS, STOP_WORDS, TEAM, THING_WORDS, TITLE_OR_ROLE_WORDS, TITLE_WORDS)
+from flows.ner.lexicon import (HONORIFIC_TITLES, NAME_CONNECTORS, PERSON_APPOSITION_WORDS, PERSON_TITLE_HEADS,
+                               PERSON_TITLES, PLACE_PREFIXES, PREPOSITION_PRONOUNS, PRONOUNS_HE_SHE, SPEECH_OR_NAMING_WORDS,
+                               SPEECH_WORDS, STOP_WORDS, TEAM, THING_WORDS, TITLE_OR_ROLE_WORDS, TITLE_WORDS,
+                               UNIT_NOUNS)
 from flows.ner.mention import Mention
 from flows.ner.tokens import QUOTES, Token
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, first_name_word, first_names, gazetteer_modifiers,
@@ -52,6 +53,47 @@ def title_before(toks: list[Token], i: int) -> bool:
     return False
 
 
+def honoured_person(toks: list[Token], j: int, gaz: list[Mention]) -> int:
+    """The index after an honorific and the person's name it starts at token j (الأمير |
+    محمد بن عبدالعزيز, الملك سعود), or 0: what an institution, a district or a unit is
+    named after. The name: a person the gazetteer knows (its mention may hold the
+    honorific), or a first name and up to three more name words joined by بن / عبد / آل."""
+    n_tok = len(toks)
+    t = toks[j] if j < n_tok else None
+    if t is None or not t.word or t.nl or t.n not in HONORIFIC_TITLES:
+        return 0
+
+    def gazetteer_person(k: int) -> int:
+        m = gaz[toks[k].gaz] if toks[k].gaz >= 0 else None
+        if m is None or m.mention_kind != "name" or m.entity_type != "PER" or m.start != toks[k].s:
+            return 0
+        g = toks[k].gaz
+        while k < n_tok and toks[k].gaz == g:
+            k += 1
+        return k
+
+    if t.gaz >= 0:
+        return gazetteer_person(j)
+    k = j + 1
+    if k >= n_tok or not toks[k].word or toks[k].nl:
+        return 0
+    if toks[k].gaz >= 0:
+        return gazetteer_person(k)
+    if toks[k].n not in first_names():
+        return 0
+    k += 1
+    while k < n_tok and k - j < 5 and toks[k].word and not toks[k].nl and toks[k].gaz < 0:
+        n, prev = toks[k].n, toks[k - 1].n
+        if n in NAME_CONNECTORS or (prev in NAME_CONNECTORS and name_like(n, toks[k].raw)) \
+                or (not n.startswith("ال") and n in first_names()):
+            k += 1
+            continue
+        break
+    while k - 2 > j and toks[k - 1].n in NAME_CONNECTORS:
+        k -= 1  # a name does not end with بن
+    return k
+
+
 def person_before(text: str, toks: list[Token], a: int, s: int) -> str:
     """What right before a tagger person span (first token a, start s) makes its extent
     doubtful (see :class:`Candidate`), or ""."""
@@ -75,6 +117,10 @@ def person_before(text: str, toks: list[Token], a: int, s: int) -> str:
         # (not after a title in construct: رئيس البرلمان سليم الجبوري is the speaker himself; nor a
         # first name after فريق: فريق تامر حسني is the singer's team, the name is his)
         return "thing_noun"
+    if a >= 2 and toks[a - 1].word and toks[a - 1].n in HONORIFIC_TITLES and toks[a - 2].word \
+            and not toks[a - 1].nl and not toks[a].nl \
+            and (reading_in(toks[a - 2].n, THING_WORDS) or reading_in(toks[a - 2].n, UNIT_NOUNS)):
+        return "thing_noun"  # منطقة السيدة زينب, قوات الشهيد عمر القاسم: named after the person
     if a == 0 or not toks[a - 1].word or toks[a].nl or toks[a].s < s:
         return ""
     prev = toks[a - 1].n

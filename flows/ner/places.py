@@ -8,8 +8,10 @@ from flows.ner.decide import Candidate
 from flows.ner.ids import canonical_name
 from flows.ner.lexicon import ORG_HEADS, STOP_WORDS
 from flows.ner.mention import Mention
-from flows.ner.tokens import Token, word_before
-from flows.ner.words import RARE_FREQ, ant_freq, gazetteer_modifiers, matching_form, reading_in, strip_conj
+from flows.ner.persons import honoured_person
+from flows.ner.tokens import Token, span_start, word_before
+from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, gazetteer_modifiers, matching_form, reading_in,
+                              strip_conj)
 
 
 def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
@@ -31,14 +33,19 @@ def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
     return out
 
 
-def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict, overlaps) -> tuple | None:
+def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict, overlaps,
+                        gaz: list[Mention] = ()) -> tuple | None:
     """The place candidate (start, end, Candidate, canonical name) after the place cue at
-    token i (`reading`: its proclitic and cue): the tagger's span that starts right after
-    it (up to four words), else the one word there; None when no word follows on the line
-    or a gazetteer mention does."""
+    token i (`reading`: its proclitic and cue): a name after an honorific (حي الشيخ جراح;
+    with adjectives after it the cue is part of the name: مدينة الملك عبدالعزيز الطبية),
+    else the tagger's span that starts right after it (up to four words), else the one word
+    there; None when no word follows on the line or a gazetteer mention does."""
     t = toks[i]
     n_tok = len(toks)
     j = i + 1
+    named = _named_after_person(toks, i, reading, overlaps, gaz)
+    if named is not None:
+        return named
     if j >= n_tok or not toks[j].word or toks[j].nl or toks[j].gaz >= 0:
         return None
     in_org = i > 0 and toks[i - 1].word and not t.nl and reading_in(toks[i - 1].n, ORG_HEADS) is not None
@@ -58,3 +65,23 @@ def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict,
                             before="org_head" if in_org else "", after="adjective" if adj_after else "",
                             overlaps=overlaps(s, e),
                             rare=all(ant_freq(w) < RARE_FREQ for w in raw)), canonical_name(raw, False))
+
+
+def _named_after_person(toks: list[Token], i: int, reading: tuple, overlaps, gaz: list[Mention]) -> tuple | None:
+    """The place after the cue at token i named after a person with an honorific (حي الشيخ
+    جراح, منطقة السيدة زينب), or None. Definite adjectives after the name (مدينة الملك
+    عبدالعزيز الطبية) make the cue part of a facility's name."""
+    j = i + 1
+    k = honoured_person(toks, j, list(gaz)) if j < len(toks) and not toks[j].nl else 0
+    if not k:
+        return None
+    end = k
+    while end < len(toks) and toks[end].word and not toks[end].nl and toks[end].gaz < 0 \
+            and adjective_like(toks[end].n) and toks[end].n not in STOP_WORDS:
+        end += 1
+    first = i if end > k else j
+    s, e = (span_start(toks[i], reading[0]) if first == i else toks[j].s), toks[end - 1].e
+    raw = [toks[first].raw[s - toks[first].s:]] + [toks[x].raw for x in range(first + 1, end)]
+    words = tuple(matching_form(w) for w in raw)
+    return (s, e, Candidate("LOC", words, tuple(raw), "place_cue", cue=reading[1], evidence="named_after",
+                            overlaps=overlaps(s, e)), canonical_name(raw, False))

@@ -123,7 +123,7 @@ def _head_and_cue_candidates(text: str, toks: list[Token], cue_tokens: list[int]
             found = org_head_candidate(text, toks, i, r, gaz, tagged, overlaps)
         else:
             r = reading_in(toks[i].n, PLACE_CUES)
-            found = place_cue_candidate(toks, i, r, tagged, overlaps) if r is not None else None
+            found = place_cue_candidate(toks, i, r, tagged, overlaps, gaz) if r is not None else None
         if found is not None:
             cands.append(found)
     return cands
