@@ -642,3 +642,36 @@ def test_a_unit_named_after_a_martyr_is_not_a_person_in_the_story(monkeypatch):
     fake_tagger(monkeypatch, lambda t: [("سامر الخطيب", "PER")])
     text = "وقال الشيخ سامر الخطيب إن الوضع صعب"  # no unit before the honorific: the person
     assert any(m.entity_type == "PER" for m in C.extract_precise(text))
+
+
+@pytest.mark.parametrize("text,kept,dropped", [
+    # a common word that spells a name, followed by an indefinite adjective of degree
+    ("استقبل الجمهور اللاعبين بحماس كبير في الملعب", set(), {"حماس"}),
+    ("وقالت حماس في بيان إن المفاوضات متوقفة", {("حماس", "ORG")}, set()),
+    # a currency after a place cue
+    ("ارتفع التضخم في منطقة اليورو إلى خمسة بالمئة", set(), {"اليورو"}),
+    # a newspaper spoken to, in quotes after تصريح لـ, is the newspaper, not the region
+    ("وقال الوزير في تصريح لـ«الشرق الأوسط» إن المفاوضات مستمرة", {("الشرق الأوسط", "ORG")}, set()),
+    # a former country is a place, not an organisation of the الاتحاد head
+    ("انهار الاتحاد السوفيتي قبل ثلاثين عاما", {("الاتحاد السوفيتي", "LOC")}, set()),
+])
+def test_context_says_what_a_name_is_not(text, kept, dropped):
+    ms = C.extract_precise(text)
+    assert_exact(text, ms)
+    got = {(m.surface, m.entity_type) for m in ms if m.mention_kind == "name"}
+    assert kept <= got
+    assert not {s for s, _ in got} & dropped
+
+
+def test_a_name_glued_to_the_next_word_ends_before_it(monkeypatch):
+    text = "وقال رئيس المعهد مارسيل فراتزشر إنّألمانيا خسرت كثيرا"
+    fake_tagger(monkeypatch, lambda t: [("مارسيل فراتزشر إنّألمانيا", "PER")])
+    names = {m.surface for m in C.extract_precise(text) if m.entity_type == "PER"}
+    assert names == {"مارسيل فراتزشر"}
+
+
+def test_a_credit_inside_a_paragraph_is_not_a_person_in_the_story(monkeypatch):
+    fake_tagger(monkeypatch, lambda t: [("سامي حسن", "PER")])
+    assert not C.extract_precise("وأكد الوزير أن الخطة جاهزة. ترجمة: سامي حسن")
+    fake_tagger(monkeypatch, lambda t: [("سامي حسن", "PER")])
+    assert [m.surface for m in C.extract_precise("وأكد الوزير سامي حسن أن الخطة جاهزة")] == ["سامي حسن"]

@@ -7,8 +7,8 @@ import functools
 from flows.ner.decide import Candidate
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import (CANAL, FEDERATION, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
-                               PERSON_TITLE_HEADS, PERSON_TITLES, STOP_WORDS)
+from flows.ner.lexicon import (CANAL, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
+                               PERSON_TITLE_HEADS, PERSON_TITLES, STATEMENT_NOUNS, STOP_WORDS)
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
 from flows.ner.sports import sports_news
@@ -314,5 +314,16 @@ def quoted_candidates(toks: list[Token], cue_tokens: list[int], gaz: list[Mentio
                 cands.append((toks[a].s, toks[b - 1].e,
                               Candidate("ORG", tuple(toks[k].n for k in range(a, b)), tuple(raw), "quoted",
                                         head=head, overlaps=overlaps(toks[a].s, toks[b - 1].e)),
+                              canonical_name(raw, False)))
+    for k, t in enumerate(toks):
+        # تصريح لـ«الشرق الأوسط», حديث لـ«الحياة»: the outlet spoken to, a newspaper's name
+        if t.raw in ("لـ", "ل") and k > 0 and toks[k - 1].word and reading_in(toks[k - 1].n, STATEMENT_NOUNS):
+            found = quoted_name(toks, k, gaz)
+            if found is not None:
+                a, b = found
+                raw = [toks[x].raw for x in range(a, b)]
+                cands.append((toks[a].s, toks[b - 1].e,
+                              Candidate("ORG", tuple(toks[x].n for x in range(a, b)), tuple(raw), "quoted",
+                                        head=NEWSPAPER, overlaps=overlaps(toks[a].s, toks[b - 1].e)),
                               canonical_name(raw, False)))
     return cands

@@ -14,10 +14,12 @@ from flows.ner.lexicon import (HONORIFIC_TITLES, NAME_CONNECTORS, PERSON_APPOSIT
                                PERSON_TITLES, PLACE_PREFIXES, PREPOSITION_PRONOUNS, PRONOUNS_HE_SHE, SPEECH_OR_NAMING_WORDS,
                                SPEECH_WORDS, STOP_WORDS, TEAM, THING_WORDS, TITLE_OR_ROLE_WORDS, TITLE_WORDS,
                                UNIT_NOUNS)
+from flows.ner.matcher import extract_mentions
 from flows.ner.mention import Mention
 from flows.ner.tokens import QUOTES, Token
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, first_name_word, first_names, gazetteer_modifiers,
-                             has_clitic, matching_form, name_like, person_first_words, reading_in, strip_conj)
+                             has_clitic, matching_form, name_like, person_first_words, raw_offset, reading_in,
+                             strip_conj)
 
 
 # how much more the tagger's word-type features favour O over a person label for a common word:
@@ -50,6 +52,23 @@ def title_before(toks: list[Token], i: int) -> bool:
         k -= 1
         if k >= 0 and toks[k].word and not toks[k + 1].nl and reading_in(toks[k].n, PERSON_TITLE_HEADS):
             return True
+    return False
+
+
+_GLUED_PREFIXES = ("ان", "لان", "بان", "في", "من", "عن", "علي", "الي", "مع")
+
+
+@functools.lru_cache(maxsize=4096)
+def glued_to_a_name(raw: str) -> bool:
+    """A function word glued to a name the gazetteer knows, where a link's space was lost
+    (انالمانيا = أن ألمانيا, فيالقاهرة): the word is two words, not a name."""
+    n = matching_form(raw)
+    for p in _GLUED_PREFIXES:
+        if n.startswith(p) and len(n) - len(p) >= 3:
+            rest = raw[raw_offset(raw, len(p)):]  # (إنّألمانيا: past the shadda too)
+            found = extract_mentions(rest)
+            if found and found[0].start == 0 and found[0].end == len(rest) and found[0].mention_kind == "name":
+                return True
     return False
 
 
@@ -220,7 +239,7 @@ def person_after(text: str, toks: list[Token], b: int, e: int) -> str:
         return "nationality" if toks[b].n in gazetteer_modifiers() and toks[b].n.startswith("ال") else ""
     n, raw = toks[b].n, toks[b].raw
     if not n.startswith("ال") and n[:1] not in "وفبل" and name_like(n, raw) and (
-            ant_freq(raw) < 5 or n in first_names()):
+            ant_freq(raw) < 5 or n in first_names()) and not glued_to_a_name(raw):
         return "name_word"  # السفير كمال حسن | علي: Arabic names chain first names
     return ""
 
@@ -258,6 +277,11 @@ def _tagger_persons(text: str, toks: list[Token], gaz: list[Mention], spans: lis
         # a first name keeps its first letter: the tagger read the ف of فادي as a clitic
         if s > toks[a].s and toks[a].n in first_names():
             s = toks[a].s
+        # a word glued to the next one where a link was (مارسيل فراتزشر انالمانيا) is not a
+        # name word: the name ends before it
+        while b - a > 1 and glued_to_a_name(toks[b - 1].raw):
+            b -= 1
+            e = toks[b - 1].e
         raw = [text[s:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
         words = tuple(matching_form(w) for w in raw)
         cands.append((s, e, Candidate("PER", words, tuple(raw), "tagger",

@@ -25,6 +25,7 @@ import bisect
 import dataclasses
 
 from flows.ner import tagger
+from flows.ner.context import drop_out_of_context
 from flows.ner.decide import decide
 from flows.ner.document import find_again
 from flows.ner.events import named_things
@@ -56,7 +57,7 @@ def precise_mentions(text: str, document_pass: bool = True) -> list[Mention]:
     token_spans = tagger.tokenize(text)
     toks = tokens_of(text, gaz, token_spans)
     if not toks:
-        return list(gaz)
+        return drop_out_of_context(text, list(gaz))
     spans, tagged = _tagger_spans(text, toks, token_spans)
     overlaps = _overlap_kinds(gaz)
     cands = person_candidates(text, toks, gaz, spans, overlaps)
@@ -68,7 +69,7 @@ def precise_mentions(text: str, document_pass: bool = True) -> list[Mention]:
     chosen, adds, taken = place(text, gaz, cands, things)
     if document_pass and adds:
         chosen += find_again(text, toks, adds, taken, tagged)
-    return sorted_non_overlapping(chosen)
+    return drop_out_of_context(text, sorted_non_overlapping(chosen))
 
 
 def _gazetteer_mentions(text: str) -> list[Mention]:
