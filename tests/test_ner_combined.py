@@ -675,3 +675,16 @@ def test_a_credit_inside_a_paragraph_is_not_a_person_in_the_story(monkeypatch):
     assert not C.extract_precise("وأكد الوزير أن الخطة جاهزة. ترجمة: سامي حسن")
     fake_tagger(monkeypatch, lambda t: [("سامي حسن", "PER")])
     assert [m.surface for m in C.extract_precise("وأكد الوزير سامي حسن أن الخطة جاهزة")] == ["سامي حسن"]
+
+
+def test_a_company_the_tagger_reads_as_a_person_is_a_company(monkeypatch):
+    text = "ووافق بنك آخر هو فالتر بانك على دفع الغرامة"
+    fake_tagger(monkeypatch, lambda t: [("فالتر بانك", "PER")])
+    assert [(m.surface, m.entity_type) for m in C.extract_precise(text)] == [("فالتر بانك", "ORG")]
+
+
+def test_a_foreign_organisation_name_keeps_its_connector_and_place(monkeypatch):
+    text = "وقال بانك كانتونال دو جنيف إنه سيدفع"
+    fake_tagger(monkeypatch, lambda t: [])
+    names = {(m.surface, m.entity_type) for m in C.extract_precise(text)}
+    assert ("بانك كانتونال دو جنيف", "ORG") in names

@@ -98,6 +98,11 @@ def decide(c: Candidate) -> tuple[bool, str]:
         return False, "coordination"  # اليرموك والحجر الأسود: two names, not one
     if c.typ == "PER":
         return _decide_person(c)
+    if c.typ == "ORG" and c.source == "company_suffix":
+        # a tagger span ending with بانك / جروب ...: every other word a name word, a clear end
+        if c.after or not all(name_like(w, r) for w, r in zip(c.words[:-1], c.raw[:-1])):
+            return False, "company_extent_unclear"
+        return True, "org_company_suffix"
     if c.typ == "ORG" and c.source == "quoted":
         # :func:`quoted_name` checked the words; a gazetteer place inside is replaced
         return True, "org_quoted_name"

@@ -35,6 +35,9 @@ def _gaz_first_words() -> frozenset:
     return frozenset(firsts - singles)
 
 
+_FOREIGN_CONNECTORS = frozenset({"دو", "دي", "دا", "دل", "ديل", "دول", "فان", "فون", "لا", "لو"})
+
+
 def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> tuple[int, tuple, str]:
     """Extent of the organisation name whose head noun is token i: (index after its last
     token, the kind of each extent word, what stopped it; see :class:`Candidate`).
@@ -152,6 +155,23 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
             # the first word of a known multi-word name the gazetteer did not match here: a
             # misspelling or a missing space (وكالة أسوشيتد برسوقال); the extent is a guess
             return j, tuple(kinds), "gaz_prefix"
+        if state == "propn" and n in _FOREIGN_CONNECTORS and j + 1 < n_tok and toks[j + 1].word \
+                and not toks[j + 1].nl:
+            # a foreign name's connector and the rare name word or known place after it: بانك
+            # كانتونال دو نوشاتل
+            nxt = toks[j + 1]
+            if nxt.gaz < 0 and name_like(nxt.n, nxt.raw) and ant_freq(nxt.raw) < RARE_FREQ:
+                kinds.extend(["propn", "propn"])
+                j += 2
+                continue
+            m = gaz[nxt.gaz] if nxt.gaz >= 0 else None
+            if m is not None and m.mention_kind == "name" and m.entity_type == "LOC" and m.start == nxt.s:
+                k = j + 1
+                while k < n_tok and toks[k].gaz == nxt.gaz:
+                    k += 1
+                kinds.extend(["propn"] + ["gaz_loc"] * (k - j - 1))
+                j = k
+                continue
         if name_like(n, t.raw) and not has_clitic(t.raw) and (
                 (state == "start" and (j in tagged or ant_freq(t.raw) < RARE_FREQ))
                 or (state == "propn" and j in tagged and tagged[j] is tagged.get(j - 1))):

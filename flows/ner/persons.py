@@ -13,7 +13,7 @@ from flows.ner.ids import canonical_name
 from flows.ner.lexicon import (HONORIFIC_TITLES, NAME_CONNECTORS, PERSON_APPOSITION_WORDS, PERSON_TITLE_HEADS,
                                PERSON_TITLES, PLACE_PREFIXES, PREPOSITION_PRONOUNS, PRONOUNS_HE_SHE, SPEECH_OR_NAMING_WORDS,
                                SPEECH_WORDS, STOP_WORDS, TEAM, THING_WORDS, TITLE_OR_ROLE_WORDS, TITLE_WORDS,
-                               UNIT_NOUNS)
+                               UNIT_NOUNS, COMPANY_SUFFIXES)
 from flows.ner.matcher import extract_mentions
 from flows.ner.mention import Mention
 from flows.ner.tokens import QUOTES, Token
@@ -284,6 +284,12 @@ def _tagger_persons(text: str, toks: list[Token], gaz: list[Mention], spans: lis
             e = toks[b - 1].e
         raw = [text[s:toks[a].e]] + [toks[k].raw for k in range(a + 1, b)]
         words = tuple(matching_form(w) for w in raw)
+        if len(words) >= 2 and words[-1] in COMPANY_SUFFIXES:
+            # ميركانتل بانك, ألفا جروب: a company the tagger took for a person
+            cands.append((s, e, Candidate("ORG", words, tuple(raw), "company_suffix", tagger=True,
+                                          after=person_after(text, toks, b, e), overlaps=overlaps(s, e)),
+                          canonical_name(raw, False)))
+            continue
         cands.append((s, e, Candidate("PER", words, tuple(raw), "tagger",
                                       cue="title" if title_before(toks, a) else "", tagger=True,
                                       evidence=person_evidence(text, toks, a, b, s, words),
