@@ -688,3 +688,25 @@ def test_a_foreign_organisation_name_keeps_its_connector_and_place(monkeypatch):
     fake_tagger(monkeypatch, lambda t: [])
     names = {(m.surface, m.entity_type) for m in C.extract_precise(text)}
     assert ("بانك كانتونال دو جنيف", "ORG") in names
+
+
+SPORTS_PARAGRAPH = ("وسجل اللاعب هدفا في الدوري وفاز الفريق بالمباراة أمام المنافس في الملعب "
+                    "وأشاد المدرب بالجماهير بعد الجولة.")
+
+
+def test_a_club_named_by_a_common_word_needs_a_club_word_in_sports_news():
+    text = "وقررت اللجنة نقل مباريات الهلال والنصر إلى ملعب آخر. " + SPORTS_PARAGRAPH
+    clubs = {(m.surface, m.entity_id) for m in C.extract_precise(text)}
+    assert {("الهلال", "org:club:al_hilal"), ("النصر", "org:club:al_nassr")} <= clubs
+    # the same words outside a club's context: the crescent, victory, cooperation
+    for text in ("حقق الجيش النصر في المعركة بعد أيام. " + SPORTS_PARAGRAPH,
+                 "رؤية الهلال (الهلال) في سماء مكة مساء الأحد",
+                 "وقع البلدان اتفاقا يعزز التعاون الياباني الخليجي في الطاقة"):
+        assert not any(m.entity_id.startswith("org:club:") for m in C.extract_precise(text)), text
+
+
+def test_a_club_name_several_countries_share_takes_the_articles_country():
+    from flows.ner import scope_generic_bodies
+    text = "وفاز الأهلي في مباراة الأهلي والاتحاد في جدة، بعد أيام من لقاء في الرياض. " + SPORTS_PARAGRAPH
+    ids = {m.entity_id for m in scope_generic_bodies(C.extract_precise(text)) if m.surface == "الأهلي"}
+    assert ids == {"org:club:al_ahli:sa"}

@@ -115,7 +115,8 @@ def _load(path: str) -> Gazetteer:
                    r.get("subtype") or None, r.get("source") or None, r.get("country_code") or None,
                    int(r["population"]) if (r.get("population") or "").isdigit() else None)
         entities.append(e)
-        cue = {"agency": "AGENCY", "sports_club": "CLUB"}.get(e.subtype or "", e.entity_type)
+        cue = {"agency": "AGENCY", "sports_club": "CLUB", "sports_club_common": "CLUB_COMMON",
+               "sports_club_shared": "CLUB_COMMON"}.get(e.subtype or "", e.entity_type)
         infos.append(_Info(e, cue))
         entity_names.append((r["canonical_ar"], *_split(r.get("aliases"))))
         entity_nisbas.append(tuple(_split(r.get("nisba"))))

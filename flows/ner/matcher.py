@@ -112,16 +112,21 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
     places_named = {g.infos[idx].entity.country_code for _, _, idx, kind, _ in chosen
                     if kind == NAME and g.infos[idx].entity.entity_type == "LOC"
                     and g.infos[idx].entity.subtype != "country"}
+    club_ends = {end for _, end, idx, _, _ in chosen if g.infos[idx].cue_class in ("CLUB", "CLUB_COMMON")}
     for start, end, idx in sorted(weak, key=lambda h: (h[0], h[0] - h[1])):
         if any(taken[start:end]):
             continue
         info = g.infos[idx]
         same_country = (info.cue_class == "LOC" and info.entity.country_code is not None
                         and info.entity.country_code in places_named)
-        if weak_alias_context(norm, start, end, info.cue_class, first_named.get(idx, n) < start, g.modifiers,
-                              same_country=same_country):
+        # a club named by a common word right after another club and و: مباريات الهلال والنصر
+        after_club = info.cue_class == "CLUB_COMMON" and norm[start - 2:start] == " و" and start - 2 in club_ends
+        if after_club or weak_alias_context(norm, start, end, info.cue_class, first_named.get(idx, n) < start,
+                                            g.modifiers, same_country=same_country):
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, idx, WEAK, "weak_alias_context"))
+            if info.cue_class in ("CLUB", "CLUB_COMMON"):
+                club_ends.add(end)
             if first_named.get(idx, n) > start:
                 first_named[idx] = start
 

@@ -10,6 +10,9 @@ indefinite head noun followed only by common definite words, no place or name in
   the same name with a nisba elsewhere in the article, else the article's country (the country
   its places and nisbas point to, by a clear majority); otherwise it stays generic.
 
+A club the gazetteer knows by a name several countries' clubs share (الأهلي, النصر: subtype
+``sports_club_shared``) is resolved the same way: ``org:club:al_ahli:sa``.
+
 The country's body has one id whatever the spelling: ``org:auto:<fold of the generic
 name>:<country code>`` (``org:auto:وزرهالصحه:ps``), named by the generic name and the nisba
 that agrees with its head (وزارة الصحة الفلسطينية, مجلس النواب الأردني). Only the heads of
@@ -56,6 +59,13 @@ def country_code_of(entity_id: str) -> str | None:
     if found is None or found[0].entity_type != "LOC":
         return None
     return found[0].country_code
+
+
+def shared_name(entity_id: str) -> bool:
+    """A gazetteer organisation whose name several countries' bodies share (الأهلي: clubs in
+    Egypt, Saudi Arabia, Qatar ...: subtype ``sports_club_shared``)."""
+    found = _by_id().get(entity_id)
+    return found is not None and found[0].subtype == "sports_club_shared"
 
 
 def article_country(mentions: list[Mention]) -> str | None:
@@ -122,7 +132,12 @@ def scope_generic_bodies(mentions: list[Mention]) -> list[Mention]:
     named: dict[int, tuple[str, str | None]] = {}
     explicit: dict[str, set[str]] = {}
     for k, m in enumerate(mentions):
-        if m.entity_type != "ORG" or m.mention_kind != "name" or not m.entity_id.startswith("org:auto:"):
+        if m.entity_type != "ORG" or m.mention_kind != "name":
+            continue
+        if shared_name(m.entity_id):
+            named[k] = (m.canonical, None)  # الأهلي: Egypt's, Saudi Arabia's, Qatar's ...
+            continue
+        if not m.entity_id.startswith("org:auto:"):
             continue
         found = generic_name(m.canonical)
         if found is None:
@@ -140,6 +155,7 @@ def scope_generic_bodies(mentions: list[Mention]) -> list[Mention]:
             country = next(iter(stated)) if len(stated) == 1 else (fallback if not stated else None)
         if country is None:
             continue
-        out[k] = dataclasses.replace(out[k], entity_id=f"org:auto:{fold(generic)}:{country.lower()}",
+        base = out[k].entity_id if shared_name(out[k].entity_id) else f"org:auto:{fold(generic)}"
+        out[k] = dataclasses.replace(out[k], entity_id=f"{base}:{country.lower()}",
                                      canonical=scoped_name(generic, country))
     return out

@@ -42,17 +42,21 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
       CLUB   as ORG plus a club word (نادي, فريق, مدرب, لاعب, ضد ...); or a masculine
              nationality adjective right after (برشلونة الإسباني: a city would take the
              feminine); or the text is sports news (:func:`is_sports_text`)
+      CLUB_COMMON  a club named by a common word (الهلال, النصر, الأهلي): in sports news, a
+             club or match word right before (مباريات الهلال); nothing else (التعاون
+             الياباني is cooperation, القمر (الهلال) the crescent)
     Otherwise it is not a mention.
     """
     if named_before or same_country:
         return True
-    if cue_class == "CLUB":
+    if cue_class in ("CLUB", "CLUB_COMMON"):
         nxt = _WORD_RE.match(norm, end + 1) if norm[end:end + 1] == " " else None
-        if nxt is not None and is_masculine_nisba(nxt.group(), modifiers):
+        # (not for a common word: التعاون الياباني is Japanese cooperation)
+        if nxt is not None and is_masculine_nisba(nxt.group(), modifiers) and cue_class == "CLUB":
             return True
-        if is_sports_text(norm):
+        if cue_class == "CLUB" and is_sports_text(norm):
             return True
-    if cue_class in ("ORG", "AGENCY", "CLUB"):
+    if cue_class in ("ORG", "AGENCY", "CLUB"):  # (القمر (الهلال): the crescent)
         before = norm[max(0, start - 3):start].rstrip()
         after = norm[end:end + 3].lstrip()
         if before.endswith("(") and after.startswith(")"):
@@ -77,6 +81,10 @@ def weak_alias_context(norm: str, start: int, end: int, cue_class: str, named_be
         return t1 in ALIAS_ORG_CUES
     if cue_class == "CLUB":
         return t1 in ALIAS_ORG_CUES or t1 in ALIAS_CLUB_CUES
+    if cue_class == "CLUB_COMMON":
+        # a club named by a common word (الهلال "the crescent", النصر "victory"): a club or
+        # match word right before, in sports news only (another club joined by و: the matcher)
+        return t1 in ALIAS_CLUB_CUES and is_sports_text(norm)
     return False
 
 
