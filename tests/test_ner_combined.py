@@ -710,3 +710,12 @@ def test_a_club_name_several_countries_share_takes_the_articles_country():
     text = "وفاز الأهلي في مباراة الأهلي والاتحاد في جدة، بعد أيام من لقاء في الرياض. " + SPORTS_PARAGRAPH
     ids = {m.entity_id for m in scope_generic_bodies(C.extract_precise(text)) if m.surface == "الأهلي"}
     assert ids == {"org:club:al_ahli:sa"}
+
+
+def test_a_foreign_name_that_only_looks_definite_or_possessive_is_still_a_name(monkeypatch):
+    from flows.ner.words import name_like
+    assert name_like("اوسبينا", "أوسبينا")          # ends like نا "our", but أوسبي is no word
+    assert not name_like("كتابنا", "كتابنا")          # كتاب + نا: "our book"
+    text = "وانهزم لاعبو المدرب أليو سيسيه ظهر الخميس"  # أليو is not ال + يو
+    fake_tagger(monkeypatch, lambda t: [("أليو سيسيه", "PER")])
+    assert [m.surface for m in C.extract_precise(text)] == ["أليو سيسيه"]

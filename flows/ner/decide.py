@@ -132,8 +132,8 @@ def _decide_person(c: Candidate) -> tuple[bool, str]:
         return False, "person_extent_unclear"
     if any(w.startswith("ال") and adjective_like(w) and ant_freq(r) >= 100 for w, r in zip(c.words, c.raw)):
         return False, "person_common_adjective"  # شون الإيجابي
-    if c.words[0].startswith("ال"):
-        return False, "person_starts_definite"  # الكاميروني إيتو: a nisba before the name
+    if c.words[0].startswith("ال") and not c.raw[0].startswith(("أل", "إل", "آل")):
+        return False, "person_starts_definite"  # الكاميروني إيتو: a nisba before the name (not أليو)
     if c.words[0][:1] in "وف" and c.words[0] not in first_names():
         return False, "person_starts_with_conjunction"  # وأرين روبن
     if len(c.words) >= 2:

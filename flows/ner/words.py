@@ -105,6 +105,17 @@ _KIN_PRONOUN = frozenset(b2 + suf for b in KINSHIP_NOUNS for b2 in {b, b[:-1] + 
                          for suf in ("ه", "ها", "هم", "هما", "هن", "ي", "نا", "ك", "كم"))
 
 
+def _has_known_stem(w: str) -> bool:
+    """The word less a possessive suffix is a word of ANT news (كتابنا -> كتاب), unlike a
+    foreign name that only ends like one (أوسبينا)."""
+    for suf in _PRONOUN_SUFFIXES:
+        stem = w[:-len(suf)]
+        if w.endswith(suf) and len(stem) >= 2 and (
+                ant_freq(stem) > 0 or (stem.endswith("ت") and ant_freq(stem[:-1] + "ة") > 0)):
+            return True  # (ربيبتكم: ربيبة + كم)
+    return False
+
+
 def name_like(w: str, raw: str) -> bool:
     """Could be (part of) a name: at least two letters, no digit or Latin letter, no tanween,
     not a stop word, title, organisation head, place cue or nisba form, no possessive
@@ -114,7 +125,7 @@ def name_like(w: str, raw: str) -> bool:
     if w in STOP_WORDS or w in PERSON_TITLES or w in PERSON_TITLE_HEADS or w in gazetteer_modifiers() \
             or w in ORG_HEADS or w in PLACE_CUES:
         return False
-    if not w.startswith("ال") and len(w) >= 5 and w.endswith(_PRONOUN_SUFFIXES):
+    if not w.startswith("ال") and len(w) >= 5 and w.endswith(_PRONOUN_SUFFIXES) and _has_known_stem(w):
         return False
     if reading_in(w, _KIN_PRONOUN):  # ابنه, زوجته, لابنه: "his son", not a name
         return False
