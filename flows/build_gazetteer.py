@@ -8,6 +8,8 @@ Inputs (see seeds/gazetteer/README.md for sources and licences):
   cities_ar_cldr.tsv (extra Arabic forms for those cities only)
 - ../shared/gazetteer/transliteration_variants_counts.json -> spelling variants
 - seeds/gazetteer/curated_*.csv (hand-written, they win every conflict)
+- seeds/gazetteer/corpus_org_names.tsv: organisation names mined from the news corpora
+  (flows/mine_org_names.py; the build reads the committed list, not the corpora)
 - seeds/gazetteer/alias_word_freq.tsv: how often each single-word alias occurs
   in the ANT news corpus (counts only; refreshed with --refresh-freq when the
   corpus is at ../shared/corpus/ant/)
@@ -43,6 +45,7 @@ GAZ_DIR = REPO / "seeds" / "gazetteer"
 DEFAULT_SHARED = REPO.parent / "shared"
 DEFAULT_OUT = GAZ_DIR / "entities.csv"
 FREQ_FILE = GAZ_DIR / "alias_word_freq.tsv"
+CORPUS_ORGS_FILE = GAZ_DIR / "corpus_org_names.tsv"
 COLUMNS = ["entity_id", "entity_type", "canonical_ar", "name_en", "aliases", "weak_aliases", "nisba", "subtype", "source",
            "country_code", "population", "latitude", "longitude"]
 TYPES = {"PER", "LOC", "ORG", "MISC"}
@@ -362,6 +365,35 @@ def add_list_wikifane(rows: dict[str, Row], shared: Path) -> int:
         row = Row(eid, n.entity_type, clean_name(strong[0]), "", subtype=n.fine, kind="list")
         row.add("aliases", strong[1:])
         row.add_source("wikifane")
+        rows[eid] = row
+        added += 1
+    return added
+
+
+def add_corpus_orgs(rows: dict[str, Row], shared: Path, path: Path | None = None) -> int:
+    """Organisation names learnt from the news corpora (`corpus_org_names.tsv`, written by
+    `python -m flows.mine_org_names`; rule in its module doc) that the NER's grammar does not read
+    by itself (``grammar == 0``). Spellings of one name (the same :func:`flows.ner.ids.fold` once
+    the spaces are out: جامعة الملك عبدالعزيز / عبد العزيز) are one entity; the most frequent spelling is its
+    canonical name. A key that another entity already has stays that entity's
+    (:func:`resolve_collisions`: list rows come last)."""
+    from flows.mine_org_names import CORPUS_ID_PREFIX, read_tsv, translit_slug
+    from flows.ner.ids import fold
+
+    groups: dict[str, list[dict[str, str]]] = {}
+    for r in read_tsv(path or CORPUS_ORGS_FILE):
+        if r.get("grammar") == "0" and r.get("name"):
+            groups.setdefault(fold(r["name"].replace(" ", "")), []).append(r)
+    added = 0
+    for names in groups.values():
+        names.sort(key=lambda r: -int(r["docs"]))
+        first = clean_name(names[0]["name"])
+        eid = _new_id(rows, CORPUS_ID_PREFIX.rstrip(":"), translit_slug(norm_key(first)), norm_key(first))
+        if not eid:
+            continue
+        row = Row(eid, "ORG", first, "", subtype="mined", kind="list")
+        row.add("aliases", [r["name"] for r in names[1:]])
+        row.add_source("corpus")
         rows[eid] = row
         added += 1
     return added
@@ -718,7 +750,8 @@ def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, refresh: bool 
     merge_curated(rows, curated, freq)
     add_json_variants(rows, shared)
     if lists:
-        adders = {"cities": add_list_cities, "people": add_list_people, "wikifane": add_list_wikifane}
+        adders = {"cities": add_list_cities, "people": add_list_people, "wikifane": add_list_wikifane,
+                  "corpus_orgs": add_corpus_orgs}
         chosen = adders if lists is True else {k: v for k, v in adders.items() if k in lists}
         added = {k: add(rows, shared) for k, add in chosen.items()}
         if not quiet:

@@ -15,7 +15,7 @@ from flows.ner.lexicon import GENERIC_MODIFIERS, NOT_SURNAMES
 from flows.normalize import normalize
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "seeds" / "gazetteer" / "entities.csv"
-LIST_SOURCES = frozenset({"wikidata", "nerar", "wikifane"})
+LIST_SOURCES = frozenset({"wikidata", "nerar", "wikifane", "corpus"})
 CORE_CITY_POPULATION = 300_000
 
 
@@ -33,7 +33,7 @@ class Entity:
     @property
     def core(self) -> bool:
         """Curated, a country, or a city of 300k people or more: not one of the long name lists
-        (persons of Wikidata/NERAr, small towns, WikiFANE places). Rules that learn from the
+        (persons of Wikidata/NERAr, small towns, WikiFANE places, organisations mined from news). Rules that learn from the
         gazetteer's names (first words of persons, of multi-word names) read the core only."""
         sources = set((self.source or "").split("+"))
         if sources and sources <= LIST_SOURCES:

@@ -205,11 +205,15 @@ def _conjunct(toks: list[Token], j: int, state: str, kinds: list[str]) -> str:
             and toks[k].n not in STOP_WORDS:
         k += 1  # the conjunct's adjectives: والتراث الوطني
     nxt = toks[k] if k < len(toks) else None
-    if nxt is None or not nxt.word or nxt.nl or nxt.gaz >= 0:
+    if nxt is None or not nxt.word or nxt.nl:
         return "name"
     n2 = nxt.n
     if n2[:1] in "بل" and reading_in(n2, ORG_HEADS):
-        return "other_body"  # والشئون الصحية | بوزارة الحرس الوطني: a unit of another body
+        # والشئون الصحية | بوزارة الحرس الوطني: a unit of another body, whether the gazetteer
+        # knows that body or not
+        return "other_body"
+    if nxt.gaz >= 0:
+        return "name"
     if n2 in STOP_WORDS or n2 == "العام":
         return "name"
     if n2.startswith("ال") or (k == j + 1 and name_like(n2, nxt.raw) and ant_freq(nxt.raw) < RARE_FREQ):
