@@ -479,6 +479,8 @@ def merge_curated(rows: dict[str, Row], curated_rows: list[dict[str, str]], freq
         row.name_en = (c.get("name_en") or "").strip() or row.name_en
         row.subtype = (c.get("subtype") or "").strip() or row.subtype
         row.translit = (c.get("translit") or "").strip()
+        # a curated place the city lists do not match by name (مكة المكرمة) still has its country
+        row.country_code = (c.get("country_code") or "").strip() or row.country_code
         row.add("aliases", split_multi(c.get("aliases", "")))
         row.add("weak", split_multi(c.get("weak_aliases", "")))
         row.curated_names |= {norm_key(n) for n in [c["canonical_ar"], *split_multi(c.get("aliases", ""))]}

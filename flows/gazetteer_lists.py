@@ -149,6 +149,13 @@ WIKIFANE_CLASSES = {
 _GLUED_PREPOSITION = re.compile(r"^(?:لل|ل(?=ا)|ب(?=ال)|و(?=ال))")
 
 
+def _split_letter(name: str) -> bool:
+    """A one-letter word the corpus's tokenizer split off a word (ف لوريدا, و يلز, سومطر ه);
+    only و standing between two words is the conjunction written apart (فندق و منتجع)."""
+    words = name.split()
+    return any(len(w) == 1 and not (w == "و" and 0 < i < len(words) - 1) for i, w in enumerate(words))
+
+
 def wikifane(shared: Path) -> list[ListName]:
     path = shared / "ner" / "wikifane" / "wikifane_gold_entities.tsv"
     if not path.exists():
@@ -158,7 +165,7 @@ def wikifane(shared: Path) -> list[ListName]:
         fine = r["source_id"].split(":", 1)[-1].split(";")[0]
         mapped = WIKIFANE_CLASSES.get(fine)
         names = tuple(n for n in _arabic([r["arabic_name"], *r["aliases"].split("|")])
-                      if not _GLUED_PREPOSITION.match(n))
+                      if not _GLUED_PREPOSITION.match(n) and not _split_letter(n))
         if mapped is None or not names:
             continue
         out.append(ListName(mapped[0], names[0], r["english_name"], names[1:], "wikifane", mapped[1]))

@@ -44,6 +44,39 @@ def test_no_match_inside_a_word():
     assert "loc:country:ru" not in [e for _, e in names("الروسياني")]
 
 
+def test_a_town_named_by_a_common_word_counts_beside_a_city_of_its_country():
+    # جدة is also "grandmother": named bare, it needs a place cue or another Saudi place named
+    assert "loc:city:jeddah" not in [e for _, e in names("زارت جدة أمس")]
+    assert "loc:city:jeddah" in [e for _, e in names("على طريق مكة المكرمة – جدة السريع")]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("الصين والهند وتركياخلال العام الماضي", "تركيا"),       # the space after the name was lost
+    ("وصل الوفد فيالقاهرة أمس", "القاهرة"),                 # ... or before it
+    ("يذكر أنّنتنياهو تراجع", "نتنياهو"),
+    ("قال رئيس المجلس الأوروبيإلى الصحفيين", "المجلس الأوروبي"),
+])
+def test_a_name_glued_to_a_function_word_is_found(text, surface):
+    found = [m for m in extract_mentions(text) if m.mention_kind == "name"]
+    assert [m.surface for m in found][-1:] == [surface]
+    assert all(text[m.start:m.end] == m.surface for m in found)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("قال مصرفي كبير", "مصر"),              # a common word of that shape stays one word
+    ("وقال أنطونيو فيتورينو إن", "تورينو"),  # في + a name without the article is a foreign name
+    ("قتل جنديا صهيونيا", "صهيون"),          # a word ending, not a glued word
+    ("مظاهر الفشل والتآكل", None),
+    ("فإن إيران ترفض", "فإن"),               # a word of the next token is never glued across a space
+])
+def test_no_glued_name_inside_an_ordinary_or_foreign_word(text, wrong):
+    surfaces = [m.surface for m in extract_mentions(text)]
+    if wrong is None:
+        assert surfaces == []
+    else:
+        assert not any(wrong in s for s in surfaces), surfaces
+
+
 @pytest.mark.parametrize("text", [
     "التقى بوتـــين وبكّين",                   # tatweel, shadda
     "قال الرئيسُ فلاديميرُ بوتينُ في مُوسْكُو",  # harakat

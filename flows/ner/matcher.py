@@ -10,6 +10,9 @@ mapped back with the offset list, so `text[m.start:m.end] == m.surface`):
    فك). The clitic is never part of the span: وبكين -> بكين, لروسيا -> روسيا.
    ك (and وك فك) count only before a key written with ال (كالصين) or one of 5+
    characters (كأميركا): كبيرا is not ك + بيرا (Beira), كلاوس not ك + لاوس (Laos).
+   Where a scraper dropped a space, a name of 4+ characters glued to a function
+   word counts too (وتركياخلال, فيالقاهرة, أنّنتنياهو), when the glued word is one
+   the news never writes (`_glued_to_function_word`): مصرفي stays a banker.
 2. لل + a name written with the article (للصين = ل + الصين, the article's alef
    elided by spelling): the automaton also holds every ال-key without its alef
    (لصين), valid only right after a ل clitic. The span is then لصين: everything
@@ -35,6 +38,7 @@ from flows.ner.gazetteer import KIND_LABEL, NAME, WEAK, Gazetteer, load_gazettee
 from flows.ner.lexicon import IDIOMS, SHARED_NAMES, STOP_WORDS, SURNAME_VERBS, TITLE_OR_SPEECH_WORDS
 from flows.ner.mention import Mention
 from flows.ner.weak_aliases import weak_alias_context
+from flows.ner.words import ant_freq
 from flows.normalize import normalize_with_offsets
 
 
@@ -93,7 +97,7 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
         return []
     norm, offs = normalize_with_offsets(text)
     n = len(norm)
-    strong, weak = _hits(norm, g)
+    strong, weak = _hits(norm, g, lambda a, b: text[offs[a]:offs[b - 1] + 1])
 
     taken = bytearray(n)
     chosen: list[tuple[int, int, int, int, str]] = []  # start, end, idx, kind, method
@@ -144,27 +148,77 @@ def extract_mentions(text: str, gazetteer=None) -> list[Mention]:
     return out
 
 
-def _hits(norm: str, g: Gazetteer) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
+# function words a scraper glues to a name when it drops a space (inline markup lost):
+# before the name a preposition or particle, a و/ف allowed before it (فيالقاهرة, أنّنتنياهو);
+# after it a preposition, particle or relative (سورياعلى, نتنياهوالذي) or a stop word of 4+
+# letters (أذربيجانأعلنت); not a short stop word that also ends words (صهيونياً, فيجيبه)
+_GLUED_BEFORE = frozenset("في من عن علي الي مع ان لان بان".split())
+_GLUED_BEFORE_ANY_NAME = frozenset("ان لان بان".split())  # the others only before an ال- name
+_GLUED_AFTER = frozenset("في من عن علي الي مع لن لم قد ما لا ان الذي التي الذين خلال منذ بعد قبل عبر ضد "
+                         "حتي هذا هذه نحو بين اذا لكن ولكن او ثم".split())
+
+
+def _glued_to_function_word(norm: str, start: int, end: int, raw) -> bool:
+    """Is norm[start:end] a name inside a longer token whose rest is a function word on each
+    glued side, the token itself a word the news never writes? A name of 4+ characters only:
+    shorter ones sit inside ordinary words too often. After في/من/عن/على/إلى/مع only a name
+    with the article (فيالقاهرة): many foreign names start with those letters (فيتورينو).
+    مصرفي (banker) is مصر + في in shape but a common word, so it stays one."""
+    if end - start < 4:
+        return False
+    ts, te = start, end
+    while ts > 0 and _is_word(norm[ts - 1]):
+        ts -= 1
+    while te < len(norm) and _is_word(norm[te]):
+        te += 1
+    before, after = norm[ts:start], norm[end:te]
+    glued = False
+    if before not in _CLITICS:
+        word = before[1:] if before not in _GLUED_BEFORE and before[:1] in ("و", "ف") else before
+        if word not in _GLUED_BEFORE or (word not in _GLUED_BEFORE_ANY_NAME and not norm.startswith("ال", start)):
+            return False
+        glued = True
+    if after:
+        if after not in _GLUED_AFTER and (len(after) < 4 or after not in STOP_WORDS):
+            return False
+        if end - start < 5 and len(after) < 3:  # والتآكل is no التا + كل
+            return False
+        ls = end
+        while _is_word(norm[ls - 1]) and ls > start:
+            ls -= 1
+        if ant_freq(raw(ls, te)) > 0:  # the name's last word and what is glued to it
+            return False
+        glued = True
+    if before not in _CLITICS:
+        fe = start
+        while fe < end and _is_word(norm[fe]):
+            fe += 1
+        if ant_freq(raw(ts, fe)) > 0:  # what is glued to the name's first word, and that word
+            return False
+    return glued
+
+
+def _hits(norm: str, g: Gazetteer, raw=None) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
     """The automaton's hits in the normalized text that stand at word boundaries, a proclitic
     allowed before (steps 1-2 of the module doc): strong names and nisba forms as (start,
-    end, entity index, kind), weak aliases as (start, end, entity index)."""
+    end, entity index, kind), weak aliases as (start, end, entity index). ``raw(a, b)``: the
+    original text of norm[a:b] (a glued word's frequency is looked up as written)."""
     n = len(norm)
     strong: list[tuple[int, int, int, int]] = []  # (start, end, entity_idx, kind)
     weak: list[tuple[int, int, int]] = []
     for end_i, entries in g.automaton.iter(norm):
         end = end_i + 1
-        if end < n and _is_word(norm[end]):
-            continue
+        glued_after = end < n and _is_word(norm[end])
         for idx, kind, lam_only, klen in entries:
             start = end - klen
-            if start > 0 and _is_word(norm[start - 1]):
-                ws = start - 1
-                while ws > 0 and _is_word(norm[ws - 1]) and start - ws < 3:
-                    ws -= 1
-                if ws > 0 and _is_word(norm[ws - 1]):
+            ws = start
+            while ws > 0 and _is_word(norm[ws - 1]) and start - ws < 3:
+                ws -= 1
+            prefix = norm[ws:start]
+            if glued_after or prefix not in _CLITICS:
+                # the space after or before the name was lost (وتركياخلال, فيالقاهرة)
+                if kind != NAME or lam_only or raw is None or not _glued_to_function_word(norm, start, end, raw):
                     continue
-                prefix = norm[ws:start]
-            else:
                 prefix = ""
             if lam_only:
                 if prefix not in _LAM_CLITICS:
