@@ -4,7 +4,7 @@ import os
 import pytest
 
 from flows.discover import SourceFile, discover_files
-from flows.ingest import DecodeError, Limits, content_hash, decode_bytes, ingest_files, judge_text, parse_article
+from flows.ingest import DecodeError, content_hash, decode_bytes, ingest_files, judge_text, parse_article
 
 ARABIC = "شهدت العلاقة بين موسكو وبكين تقاربًا خلال الأشهر الأخيرة بعد العقوبات التي وقعها الغرب على روسيا."
 

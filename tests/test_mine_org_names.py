@@ -1,5 +1,4 @@
 """Organisation names mined from news (flows/mine_org_names.py) and their gazetteer step."""
-from collections import Counter
 from pathlib import Path
 
 import pytest

@@ -722,3 +722,25 @@ def test_a_foreign_name_that_only_looks_definite_or_possessive_is_still_a_name(m
     text = "وانهزم لاعبو المدرب أليو سيسيه ظهر الخميس"  # أليو is not ال + يو
     fake_tagger(monkeypatch, lambda t: [("أليو سيسيه", "PER")])
     assert [m.surface for m in C.extract_precise(text)] == ["أليو سيسيه"]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("وأعلنت الخارجية الإيرانية في بيان أن الوفد وصل", "الخارجية الإيرانية"),
+    ("وقال المتحدث باسم الخارجية الصينية إن", "الخارجية الصينية"),
+    ("وقالت الدفاع الروسية إن قواتها تقدمت", "الدفاع الروسية"),
+])
+def test_a_ministry_named_by_its_domain_alone_is_the_ministry(text, surface):
+    orgs = [m for m in C.extract_precise(text) if m.entity_type == "ORG"]
+    assert [m.surface for m in orgs] == [surface]
+    # named in full, so it is the same body as وزارة ... written out
+    full = [m for m in C.extract_precise("وقالت وزارة " + surface) if m.entity_type == "ORG"]
+    assert orgs[0].entity_id == full[0].entity_id and orgs[0].canonical.startswith("وزارة ")
+
+
+@pytest.mark.parametrize("text", [
+    "انتقد السياسة الخارجية الإيرانية",          # an adjective of a definite noun
+    "تقدمت قوات الدفاع الأوكرانية",               # the nisba describes the forces
+    "وقالت وزيرة الخارجية الألمانية أمس",         # a minister, not the ministry
+])
+def test_a_domain_word_after_a_noun_is_no_ministry(text):
+    assert [m for m in C.extract_precise(text) if m.entity_type == "ORG"] == []

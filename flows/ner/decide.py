@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flows.ner.lexicon import (FEDERATION, NAME_CONNECTORS, ORG_GENERIC_ADJECTIVES, ORG_GENERIC_COMPLEMENTS,
                                ORG_HEADS_STRONG, ORG_HEADS_WEAK, PLACE_CUES_NEEDING_TAGGER, PLACE_PREFIXES)
-from flows.ner.words import adjective_like, ant_freq, first_names, name_like
+from flows.ner.words import adjective_like, ant_freq, first_names, name_like, tagger_name_word
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,10 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
         return False, "org_head_then_adjective"  # شركة الروسية, وكالة للأنباء: no genitive
     if "gaz_misc" in parts and c.head not in ORG_HEADS_STRONG:
         return False, "org_event_after_weak_head"  # تنظيم كأس العالم: organising it, not a body
-    if c.head in ORG_HEADS_WEAK and not any(p in ("propn", "gaz_loc", "person") for p in parts) and not c.tagger:
+    if c.head in ORG_HEADS_WEAK and not c.tagger and not any(
+            p in ("gaz_loc", "person") or (p == "propn" and tagger_name_word(r, ("PER", "ORG", "LOC")))
+            for p, r in zip(parts, c.raw[1:])):
+        # (a word the tagger reads as clearly common is no name word: تنظيم متتابع is organising)
         return False, "org_weak_head_without_name"
     if len(ext) == 1 and ext[0] in ORG_GENERIC_COMPLEMENTS:
         return False, "org_generic_complement"

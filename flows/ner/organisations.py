@@ -8,7 +8,8 @@ from flows.ner.decide import Candidate
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
 from flows.ner.lexicon import (CANAL, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
-                               PERSON_TITLE_HEADS, PERSON_TITLES, STATEMENT_NOUNS, STOP_WORDS)
+                               PERSON_TITLE_HEADS, PERSON_TITLES, STATEMENT_NOUNS, STOP_WORDS,
+                               SPEECH_WORDS)
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
 from flows.ner.sports import sports_news
@@ -351,3 +352,47 @@ def quoted_candidates(toks: list[Token], cue_tokens: list[int], gaz: list[Mentio
                                         head=NEWSPAPER, overlaps=overlaps(toks[a].s, toks[b - 1].e)),
                               canonical_name(raw, False)))
     return cands
+
+
+# a ministry named by its domain alone, وزارة left out: أعلنت الخارجية الإيرانية, قالت الدفاع الروسية
+ELIDED_MINISTRY_DOMAINS = frozenset(matching_form(w) for w in ("الخارجية", "الداخلية", "الدفاع"))
+MINISTRY = "وزارة"
+
+
+def _says_or_starts(before: str) -> bool:
+    """The word before an elided ministry leaves it the subject or the one spoken for: a
+    function word, a speech verb or a feminine past verb (أعلنت, دانت, عقّبت), a statement
+    noun (بيان, تصريح) or باسم. Any other noun may be what the nisba describes (قوات الدفاع
+    الأوكرانية, خطوط الدفاع الروسية, السياسة الخارجية الإيرانية)."""
+    bare = before[1:] if before[:1] in "وف" and len(before) > 3 else before
+    return (bare in STOP_WORDS or reading_in(before, SPEECH_WORDS) is not None or bare in STATEMENT_NOUNS
+            or bare in ("بيان", "باسم") or (bare.endswith("ت") and not bare.endswith("ات")
+                                           and not bare.startswith(("ال", "لل", "بال")) and 3 <= len(bare) <= 6))
+
+
+def elided_ministry_candidates(text: str, toks: list[Token], gaz: list[Mention], overlaps) -> list[tuple]:
+    """A ministry's domain with a country's feminine nisba right after it and وزارة left out
+    (الخارجية الإيرانية, الدفاع الروسية: the nisba agrees with the ministry, not with the
+    word): the ministry, named in full (وزارة الخارجية الإيرانية) so the country's body is
+    one entity however it is written. Only where the word before leaves it a subject or the
+    body spoken for (:func:`_says_or_starts`): after a noun the nisba may describe that noun
+    (السياسة الخارجية الإيرانية, وزيرة الخارجية الألمانية, قوات الدفاع الأوكرانية)."""
+    out = []
+    for i in range(len(toks) - 1):
+        t, nxt = toks[i], toks[i + 1]
+        r = reading_in(t.n, ELIDED_MINISTRY_DOMAINS) if t.word and t.gaz < 0 else None
+        if r is None or not nxt.word or nxt.nl or nxt.gaz < 0:
+            continue
+        m = gaz[nxt.gaz]
+        if m.mention_kind != "nisba" or m.end != nxt.e or not (nxt.n.startswith("ال") and nxt.n.endswith("يه")):
+            continue
+        pre, domain = r
+        if i > 0 and toks[i - 1].word and not t.nl and not _says_or_starts(toks[i - 1].n):
+            continue
+        s, e = span_start(t, pre), nxt.e
+        raw = (MINISTRY, ("ا" if pre.endswith("لل") else "") + text[s:t.e], nxt.raw)  # للخارجية
+        out.append((s, e, Candidate("ORG", (matching_form(MINISTRY), domain, nxt.n), raw, "org_head",
+                                    head=matching_form(MINISTRY), head_definite=False, parts=("def", "nisba"),
+                                    overlaps=overlaps(s, e)),
+                    canonical_name(list(raw), False)))
+    return out

@@ -7,7 +7,6 @@ import bisect
 import dataclasses
 import functools
 
-from flows.ner import tagger
 from flows.ner.decide import Candidate
 from flows.ner.ids import canonical_name
 from flows.ner.lexicon import (HONORIFIC_TITLES, NAME_CONNECTORS, PERSON_APPOSITION_WORDS, PERSON_TITLE_HEADS,
@@ -19,12 +18,9 @@ from flows.ner.mention import Mention
 from flows.ner.tokens import QUOTES, Token
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, first_name_word, first_names, gazetteer_modifiers,
                              has_clitic, matching_form, name_like, person_first_words, raw_offset, reading_in,
-                             strip_conj)
+                             strip_conj, tagger_name_word)
 
 
-# how much more the tagger's word-type features favour O over a person label for a common word:
-# 5 to 11 for قال, مدينة, خلال, هدف; under 3 for name words (خاشقجي 2.1, بلماضي 0.2, حسن -5)
-COMMON_WORD_O_MARGIN = 4.0
 
 
 def title_before(toks: list[Token], i: int) -> bool:
@@ -188,21 +184,11 @@ def person_evidence(text: str, toks: list[Token], a: int, b: int, s: int, words:
     return ""
 
 
-@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
-def _tagger_name_word(raw: str) -> bool:
-    """The tagger's word-type features (the word, its stem, affixes, clusters learned on ANT)
-    do not read the word as clearly not a name: O beats the person labels by less than
-    COMMON_WORD_O_MARGIN. Word frequency cannot tell: خاشقجي is frequent in 2018 news."""
-    v = tagger.get_models()["stage1"].type_vec(raw)[tagger.OFFSETS.index(0)]
-    o, b_per, i_per = (tagger.LABELS.index(x) for x in ("O", "B-PER", "I-PER"))
-    return float(v[o] - max(v[b_per], v[i_per])) < COMMON_WORD_O_MARGIN
-
-
 def titled_first_names(toks: list[Token], taken: set[int]) -> list[tuple[int, int]]:
     """(first token, index after the last) of each name that a title, office or nationality
     introduces and that starts with a known first name, where no token is in `taken`: the
     first name and one to three name words after it, none of them a gazetteer name, a word
-    with a clitic, or a common word (:func:`_tagger_name_word`): الإعلامي السعودي
+    with a clitic, or a common word (:func:`flows.ner.words.tagger_name_word`): الإعلامي السعودي
     جمال خاشقجي, المدرب جمال بلماضي. The tagger misses such names when the first name is also
     a common noun (جمال "beauty")."""
     out = []
@@ -217,7 +203,7 @@ def titled_first_names(toks: list[Token], taken: set[int]) -> list[tuple[int, in
         b = i + 1
         while b < n_tok and b - i <= 3 and toks[b].word and not toks[b].nl and toks[b].gaz < 0 \
                 and b not in taken and name_like(toks[b].n, toks[b].raw) and not has_clitic(toks[b].raw) \
-                and not adjective_like(toks[b].n) and _tagger_name_word(toks[b].raw):
+                and not adjective_like(toks[b].n) and tagger_name_word(toks[b].raw):
             b += 1
         # a known person's name right after: the name goes on (الرئيس دونالد جيه ترامب)
         goes_on = b < n_tok and toks[b].gaz >= 0 and not toks[b].nl and toks[b].word

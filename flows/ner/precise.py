@@ -32,7 +32,7 @@ from flows.ner.events import named_things
 from flows.ner.lexicon import ORG_HEADS, PLACE_CUES
 from flows.ner.matcher import extract_mentions
 from flows.ner.mention import Mention
-from flows.ner.organisations import org_head_candidate, org_name_part, quoted_candidates
+from flows.ner.organisations import elided_ministry_candidates, org_head_candidate, org_name_part, quoted_candidates
 from flows.ner.persons import person_candidates
 from flows.ner.placement import place, sorted_non_overlapping
 from flows.ner.places import country_as_adjective, place_cue_candidate
@@ -64,6 +64,7 @@ def precise_mentions(text: str, document_pass: bool = True) -> list[Mention]:
     cue_tokens = [i for i, t in enumerate(toks) if t.cue and t.gaz < 0]
     cands += _head_and_cue_candidates(text, toks, cue_tokens, gaz, tagged, overlaps)
     cands += quoted_candidates(toks, cue_tokens, gaz, overlaps)
+    cands += elided_ministry_candidates(text, toks, gaz, overlaps)
     things = named_things(text, toks, gaz)
     _mark_persons_named_like_organisations(cands)
     chosen, adds, taken = place(text, gaz, cands, things)

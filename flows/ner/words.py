@@ -88,6 +88,23 @@ def ant_freq(word: str) -> int:
     return freq.get(tagger.normalize(word), 0)
 
 
+# how much more the tagger's word-type features favour O over a name label for a common word:
+# 5 to 11 for قال, مدينة, خلال, هدف; under 3 for name words (خاشقجي 2.1, بلماضي 0.2, حسن -5)
+COMMON_WORD_O_MARGIN = 4.0
+
+
+@functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
+def tagger_name_word(raw: str, types: tuple = ("PER",)) -> bool:
+    """The tagger's word-type features (the word, its stem, affixes, clusters learned on ANT)
+    do not read the word as clearly not a name of one of ``types``: O beats that type's labels
+    by less than COMMON_WORD_O_MARGIN. Word frequency cannot tell: خاشقجي is frequent in 2018
+    news, متتابع rare and no name."""
+    v = tagger.get_models()["stage1"].type_vec(raw)[tagger.OFFSETS.index(0)]
+    o = tagger.LABELS.index("O")
+    best = max(float(v[tagger.LABELS.index(p + t)]) for t in types for p in ("B-", "I-"))
+    return float(v[o]) - best < COMMON_WORD_O_MARGIN
+
+
 def gazetteer_modifiers() -> frozenset:
     return load_gazetteer().modifiers
 
