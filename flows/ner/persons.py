@@ -263,6 +263,22 @@ def _tagger_persons(text: str, toks: list[Token], gaz: list[Mention], spans: lis
         # a first name keeps its first letter: the tagger read the ف of فادي as a clitic
         if s > toks[a].s and toks[a].n in first_names():
             s = toks[a].s
+        # a first name the tagger left out right before its span starts the name (المهندس فهد |
+        # حمدان العارضي, فاليري | جيسكار ديستان): after a title, or a first name the tagger's
+        # features do not read as a common word (شهد | ميدان السبعين: "witnessed"); never a
+        # word with a clitic, a gazetteer name, or a word on another line
+        if s == toks[a].s and a > 0 and toks[a - 1].word and not toks[a].nl and toks[a - 1].gaz < 0 \
+                and first_name_word(toks[a - 1].n) and not has_clitic(toks[a - 1].raw) \
+                and toks[a - 1].n not in PREPOSITION_PRONOUNS \
+                and (title_before(toks, a - 1) or tagger_name_word(toks[a - 1].raw)):
+            a -= 1
+            s = toks[a].s
+        # a family name after آل goes on the name (حسين مانع | آل عباس)
+        if b + 1 < len(toks) and toks[b].raw == "آل" and toks[b + 1].word and not toks[b].nl \
+                and not toks[b + 1].nl and toks[b + 1].gaz < 0 and name_like(toks[b + 1].n, toks[b + 1].raw) \
+                and not has_clitic(toks[b + 1].raw):
+            b += 2
+            e = toks[b - 1].e
         # a word glued to the next one where a link was (مارسيل فراتزشر انالمانيا) is not a
         # name word: the name ends before it
         while b - a > 1 and glued_to_a_name(toks[b - 1].raw):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 
 from flows.ner import tagger
 from flows.ner.context import drop_out_of_context
@@ -76,7 +77,17 @@ def precise_mentions(text: str, document_pass: bool = True) -> list[Mention]:
 def _gazetteer_mentions(text: str) -> list[Mention]:
     """The gazetteer's mentions, read in context: a city as its club, a country as its national
     team in sports news, a country name as the adjective it agrees as."""
-    return country_as_adjective(text, national_teams(text, clubs_by_context(text, extract_mentions(text))))
+    found = national_teams(text, clubs_by_context(text, extract_mentions(text)))
+    return country_as_adjective(text, [m for m in found if not _fathers_name(text, m)])
+
+
+_PATRONYMIC = re.compile(r"(?:^|\s)(?:بن|ابن|بنت|إبن)\s+$")
+
+
+def _fathers_name(text: str, m: Mention) -> bool:
+    """A known person's name right after بن/بنت is the father's, inside another person's name
+    (الأمير سلطان بن | سلمان بن عبد العزيز): not a mention of the father."""
+    return m.entity_type == "PER" and m.mention_kind == "name" and _PATRONYMIC.search(text, max(0, m.start - 6), m.start) is not None
 
 
 def _tagger_spans(text: str, toks: list[Token], token_spans: list[tuple[int, int]]) -> tuple[list[tuple], dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import auto_id, fold, gazetteer_folds
@@ -17,6 +18,8 @@ from flows.normalize import normalize
 
 
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
+# a country named this often as a side of a game is that side wherever else the report names it
+SIDE_MENTIONS = 2
 
 
 def _club_suffix(word: str) -> bool:
@@ -88,10 +91,17 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
         return gaz
     out = []
     last_team_end = -10
+    side_counts = Counter(m.entity_id for m in gaz if m.mention_kind == "name"
+                          and m.entity_id.startswith("loc:country:") and _side_of_a_game(text, m))
+    sides = {eid for eid, n in side_counts.items() if n >= SIDE_MENTIONS}
     for m in gaz:
         if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and (
                 text[last_team_end:m.start].strip() in ("و", "،", ",")  # بين كرواتيا وإنكلترا
-                or _after_team_and_ala(text, m, last_team_end) or _side_of_a_game(text, m)):
+                or _after_team_and_ala(text, m, last_team_end) or _side_of_a_game(text, m)
+                or m.entity_id in sides and not _place_preposition_before(text, m)):
+            # a country the report names as a side of a game (twice: one "تتقدم روسيا بفارق"
+            # in a war report is no game) is that side wherever else it names it (مدرب
+            # كولومبيا, ليتساووا مع اليابان, 6 للسنغال), but after في/من/إلى
             last_team_end = m.end
             name = "منتخب " + m.canonical
             start = m.start
@@ -103,6 +113,14 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
                         "rule_national_team", "name")
         out.append(m)
     return out
+
+
+def _place_preposition_before(text: str, m: Mention) -> bool:
+    """في, من or إلى right before the mention, or as its clitic-free word (بالسنغال too)."""
+    prev, prev_n = word_before(text, m.start)
+    clitic = matching_form(text[text.rfind(" ", 0, m.start) + 1:m.start])
+    bare = prev_n[1:] if prev_n[:1] in ("و", "ف") and len(prev_n) > 2 else prev_n
+    return bare in ("في", "من", "الي") or clitic.endswith("ب")
 
 
 def _side_of_a_game(text: str, m: Mention) -> bool:
