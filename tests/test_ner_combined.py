@@ -774,3 +774,12 @@ def test_a_country_twice_a_side_of_the_game_is_the_team_throughout_the_report():
             "وكان الفوز أمام كولومبيا متوقعا. ويعيش كثير من المهاجرين في كولومبيا." + SPORTS)
     got = [(m.surface, m.entity_type) for m in C.extract_precise(text) if "كولومبيا" in m.surface]
     assert got == [("كولومبيا", "ORG")] * 3 + [("كولومبيا", "LOC")]  # but after في: the country
+
+
+@pytest.mark.parametrize("text, name", [
+    ("بدوره، سيدفع مصرف سانن بانك غرامة قدرها مليون دولار", "مصرف سانن بانك"),
+    ("وسيدفع مصرف بريفات بانك بيلريف غرامة مالية", "مصرف بريفات بانك بيلريف"),
+    ("وتم إلزام مصرف ميركانتل بانك السويسري بدفع غرامة", "مصرف ميركانتل بانك"),  # the nisba describes it
+])
+def test_a_company_suffix_after_name_words_is_part_of_the_name(text, name):
+    assert [m.surface for m in C.extract_precise(text) if m.entity_type == "ORG"] == [name]

@@ -20,7 +20,8 @@ class Candidate:
     head, head_definite, parts: for ORG the head noun and the kind of each extent word:
       "def" a definite genitive, "adj" an adjective, "nisba" a gazetteer nisba form,
       "lil" a لل complement, "propn" an unknown name word, "gaz_loc" a gazetteer place,
-      "gaz_misc" a gazetteer event or competition (رابطة الدوري الإسباني).
+      "gaz_misc" a gazetteer event or competition (رابطة الدوري الإسباني), "suffix" a
+      company suffix after name words (مصرف سانن بانك).
     after: what stopped the extent: "" | "conj" (و + a definite word or name: coordination,
       the extent is unclear) | "lil" (a لل word it could not take) | "org" (another
       organisation's name in apposition).
@@ -163,7 +164,8 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
         return False, "org_is_person_name"  # فريق صومايلا سيسي: the person's camp
     if c.after:
         return False, "org_extent_unclear"
-    if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil", "lil_gen", "conj", "title", "person") or name_like(w, r)
+    if not all(p in ("gaz_loc", "gaz_misc", "nisba", "adj", "lil", "lil_gen", "conj", "title", "person", "suffix")
+               or name_like(w, r)
                for w, r, p in zip(ext, c.raw[1:], parts)):
         return False, "not_name_like"
     if c.head_definite:

@@ -7,7 +7,7 @@ import functools
 from flows.ner.decide import Candidate
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import (CANAL, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
+from flows.ner.lexicon import (CANAL, COMPANY_SUFFIXES, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
                                PERSON_TITLE_HEADS, PERSON_TITLES, STATEMENT_NOUNS, STOP_WORDS,
                                SPEECH_WORDS)
 from flows.ner.mention import Mention
@@ -65,7 +65,7 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
             state = "adj"
             j = k
             continue
-        if t.gaz >= 0:
+        if t.gaz >= 0 and state != "suffix":
             kind, k, why = _gazetteer_part(toks, i, j, gaz, state)
             if kind is None:
                 return j, tuple(kinds), why
@@ -89,6 +89,16 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
                 state = "adj"
                 j = k
                 continue
+        if state == "propn" and n in COMPANY_SUFFIXES:
+            # a company's suffix after its name words is its name, not a second body: مصرف سانن
+            # بانك, مصرف بريفات بانك بيلريف
+            kinds.append("suffix")
+            state = "suffix"  # then only a rare name word (بريفات بانك | بيلريف); a nisba after it
+            j += 1            # describes the company (ميركانتل بانك | السويسري)
+            continue
+        if state == "suffix" and not (t.gaz < 0 and name_like(n, t.raw) and not has_clitic(t.raw)
+                                      and ant_freq(t.raw) < RARE_FREQ):
+            break
         if n in STOP_WORDS or n in PERSON_TITLES or n in PERSON_TITLE_HEADS or reading_in(n, ORG_HEADS):
             break
         if n.startswith("ال"):
@@ -174,7 +184,7 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
                 j = k
                 continue
         if name_like(n, t.raw) and not has_clitic(t.raw) and (
-                (state == "start" and (j in tagged or ant_freq(t.raw) < RARE_FREQ))
+                (state in ("start", "suffix") and (j in tagged or ant_freq(t.raw) < RARE_FREQ))
                 or (state == "propn" and j in tagged and tagged[j] is tagged.get(j - 1))):
             # an unknown name word; a second one only inside the same tagger span (ليدز يونايتد)
             kinds.append("propn")
