@@ -783,3 +783,13 @@ def test_a_country_twice_a_side_of_the_game_is_the_team_throughout_the_report():
 ])
 def test_a_company_suffix_after_name_words_is_part_of_the_name(text, name):
     assert [m.surface for m in C.extract_precise(text) if m.entity_type == "ORG"] == [name]
+
+
+@pytest.mark.parametrize("text, name, known", [
+    ("جردت فيفا إندونيسيا من استضافة كأس العالم للشباب تحت 20 عاما", "كأس العالم للشباب", False),
+    ("وفاز المنتخب بكأس العالم للمرة الثانية", "كأس العالم", True),   # a time, not whom it is for
+])
+def test_a_competition_for_someone_is_another_competition(text, name, known):
+    misc = [m for m in C.extract_precise(text) if m.entity_type == "MISC"]
+    assert [m.surface for m in misc] == [name]
+    assert (misc[0].entity_id == "misc:world_cup") == known

@@ -30,8 +30,9 @@ from flows.ner.context import drop_out_of_context
 from flows.ner.decide import decide
 from flows.ner.document import find_again
 from flows.ner.events import named_things
-from flows.ner.lexicon import ORG_HEADS, PLACE_CUES
+from flows.ner.lexicon import ORG_HEADS, PLACE_CUES, STOP_WORDS
 from flows.ner.matcher import extract_mentions
+from flows.ner.ids import auto_id, canonical_name
 from flows.ner.mention import Mention
 from flows.ner.organisations import elided_ministry_candidates, org_head_candidate, org_name_part, quoted_candidates
 from flows.ner.persons import person_candidates
@@ -39,7 +40,7 @@ from flows.ner.placement import place, sorted_non_overlapping
 from flows.ner.places import country_as_adjective, place_cue_candidate
 from flows.ner.sports import clubs_by_context, national_teams
 from flows.ner.tokens import Token, tokens_of
-from flows.ner.words import reading_in
+from flows.ner.words import matching_form, reading_in
 
 
 def extract_precise(text: str) -> list[Mention]:
@@ -78,7 +79,27 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
     """The gazetteer's mentions, read in context: a city as its club, a country as its national
     team in sports news, a country name as the adjective it agrees as."""
     found = national_teams(text, clubs_by_context(text, extract_mentions(text)))
-    return country_as_adjective(text, [m for m in found if not _fathers_name(text, m)])
+    return country_as_adjective(text, [_competition_for(text, m) for m in found if not _fathers_name(text, m)])
+
+
+_FOR_WHOM = re.compile(r"\s+(لل\w{3,})")
+_TIMES = frozenset(matching_form(w) for w in ("المرة", "الموسم", "النسخة", "الدورة", "الوقت"))
+
+
+def _competition_for(text: str, m: Mention) -> Mention:
+    """A known competition followed by لل + whom it is for is another competition: كأس العالم
+    للشباب, كأس العالم للأندية (the youth, the clubs' cup), not the World Cup."""
+    if m.entity_type != "MISC" or m.mention_kind != "name":
+        return m
+    more = _FOR_WHOM.match(text, m.end)
+    if more is None:
+        return m
+    whom = "ال" + matching_form(more.group(1))[2:]
+    if whom in STOP_WORDS or whom in _TIMES:
+        return m  # فاز بكأس العالم للمرة الثانية: a time, not whom it is for
+    name = text[m.start:more.end()]
+    return Mention(m.start, more.end(), name, auto_id("MISC", matching_form(name)), "MISC",
+                   canonical_name([name], False), "rule_competition_for", "name")
 
 
 _PATRONYMIC = re.compile(r"(?:^|\s)(?:بن|ابن|بنت|إبن)\s+$")
