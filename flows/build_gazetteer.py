@@ -224,6 +224,7 @@ def load_countries(shared: Path, curated: dict[str, dict[str, str]]) -> tuple[di
             row.add_source(src)
         if cur:
             row.add("aliases", split_multi(cur.get("extra_aliases", "")))
+            row.curated_names |= {norm_key(n) for n in split_multi(cur.get("extra_aliases", ""))}
             row.add("weak", split_multi(cur.get("weak_aliases", "")))
             row.nisba.extend(nisba_forms(split_multi(cur.get("nisba_stems", ""))))
             row.add_source("curated")
@@ -653,7 +654,8 @@ def apply_word_rules(rows: dict[str, Row], freq: dict[str, int], overrides: dict
             row.canonical = next((x for x in keep + weak if norm_key(x) == ck), row.canonical)
         row.aliases = [a for a in keep if norm_key(a) != norm_key(row.canonical)
                        and not descriptor_form(a, [row.canonical, *keep])
-                       and not (row.entity_type == "LOC" and bare_form_of_definite_name(a, [row.canonical, *keep]))]
+                       and not (row.entity_type == "LOC" and bare_form_of_definite_name(a, [row.canonical, *keep])
+                                and norm_key(a) not in row.curated_names)]  # (written by hand: أوروغواي)
         row.weak = weak
         row.nisba = [n for n in dict.fromkeys(row.nisba) if letters(norm_key(n)) >= 3]
 

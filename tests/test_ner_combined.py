@@ -793,3 +793,14 @@ def test_a_competition_for_someone_is_another_competition(text, name, known):
     misc = [m for m in C.extract_precise(text) if m.entity_type == "MISC"]
     assert [m.surface for m in misc] == [name]
     assert (misc[0].entity_id == "misc:world_cup") == known
+
+
+def test_two_place_words_are_no_place_name():
+    got = [(m.surface, m.entity_type) for m in C.extract_precise("وذكرت أن كل مدينة وقرية بفلسطين تتميز بألوانها")]
+    assert got == [("فلسطين", "LOC")]
+
+
+def test_the_arab_countries_are_a_description_not_a_place():
+    # (العالم العربي / الوطن العربي name the region; الدول العربية describes the states)
+    assert [m.surface for m in C.extract_precise("تدني أرقام السياحة البينية في الدول العربية")] == []
+    assert [m.entity_id for m in C.extract_precise("في العالم العربي")] == ["loc:region:arab_world"]

@@ -6,7 +6,7 @@ import dataclasses
 
 from flows.ner.decide import Candidate
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import CURRENCIES, ORG_HEADS, STOP_WORDS
+from flows.ner.lexicon import CURRENCIES, ORG_HEADS, PLACE_CUES, STOP_WORDS
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
 from flows.ner.tokens import Token, span_start, word_before
@@ -48,6 +48,8 @@ def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict,
         return named
     if j >= n_tok or not toks[j].word or toks[j].nl or toks[j].gaz >= 0 or toks[j].n in CURRENCIES:
         return None  # (منطقة اليورو: a currency area)
+    if reading_in(toks[j].n, PLACE_CUES) is not None:
+        return None  # كل مدينة وقرية: two place words, no name
     in_org = i > 0 and toks[i - 1].word and not t.nl and reading_in(toks[i - 1].n, ORG_HEADS) is not None
     sp = tagged.get(j)
     b, agree = (sp[4], True) if sp is not None and sp[3] == j and sp[4] - j <= 4 else (j + 1, False)
