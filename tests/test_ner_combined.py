@@ -804,3 +804,9 @@ def test_the_arab_countries_are_a_description_not_a_place():
     # (العالم العربي / الوطن العربي name the region; الدول العربية describes the states)
     assert [m.surface for m in C.extract_precise("تدني أرقام السياحة البينية في الدول العربية")] == []
     assert [m.entity_id for m in C.extract_precise("في العالم العربي")] == ["loc:region:arab_world"]
+
+
+def test_the_home_front_is_a_description_but_a_front_with_a_spokesman_is_a_body():
+    assert [m for m in C.extract_precise("حرصا على وحدة الجبهة الداخلية، لا لأنه يخاف") if m.entity_type == "ORG"] == []
+    text = "وقال الناطق باسم الجبهة الجنوبية إن الهجوم استهدف المدينة"
+    assert [m.surface for m in C.extract_precise(text) if m.entity_type == "ORG"] == ["الجبهة الجنوبية"]
