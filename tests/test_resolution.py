@@ -70,3 +70,18 @@ def test_the_warehouse_keeps_two_countries_ministries_apart_and_persons_alone():
                if unscoped[(r["article_id"], r["char_start"], r["char_end"])] != r["entity_id"]}
     assert changed == {("a1", "وزارة الصحة"), ("a1", "وزارة الصحة الفلسطينية"), ("a2", "وزارة الصحة"),
                        ("a3", "وزارة الصحة")}
+
+
+def test_a_bare_body_the_gazetteer_knows_as_international_is_that_body():
+    # مجلس الأمن in news about Gaza is the UN Security Council, not a Palestinian council
+    text = "دعا مجلس الأمن إلى وقف إطلاق النار في غزة، وقالت وزارة الصحة الفلسطينية في رام الله إن الوضع خطير."
+    assert ("مجلس الأمن", "org:unsc") in [(s, eid) for s, eid, _ in _orgs(text)]
+    # named with a country's nisba in the article, it is that country's council
+    text = "اجتمع مجلس الأمن الروسي في موسكو. وقال مجلس الأمن إن الخطر قائم على روسيا."
+    assert {(eid, canon) for _, eid, canon in _orgs(text)} == {
+        ("org:auto:" + ner.fold("مجلس الأمن") + ":ru", "مجلس الأمن الروسي")}
+
+
+def test_the_scoped_name_uses_the_adjective_not_the_peoples_plural():
+    assert scoped_name("مجلس الأمن", "RU") == "مجلس الأمن الروسي"   # not الروس
+    assert scoped_name("وزارة الخارجية", "US").endswith("ية")

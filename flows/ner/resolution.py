@@ -27,7 +27,7 @@ import functools
 from collections import Counter
 
 from flows.ner.gazetteer import load_gazetteer
-from flows.ner.ids import fold
+from flows.ner.ids import fold, gazetteer_folds
 from flows.ner.lexicon import ORG_HEADS_NATIONAL
 from flows.ner.matcher import extract_mentions
 from flows.ner.mention import Mention
@@ -105,6 +105,19 @@ def generic_name(name: str) -> tuple[str, str | None] | None:
     return " ".join(words), country
 
 
+@functools.lru_cache(maxsize=4096)
+def international_body(generic: str):
+    """The gazetteer entity named by the generic name + الدولي/الدولية (مجلس الأمن -> مجلس الأمن
+    الدولي, صندوق النقد -> صندوق النقد الدولي), or None: news names it bare."""
+    folds = gazetteer_folds()
+    g = load_gazetteer()
+    for adjective in ("الدولي", "الدولية"):
+        idx = folds.get(fold(f"{generic} {adjective}"))
+        if idx is not None and g.entities[idx].entity_type == "ORG":
+            return g.entities[idx]
+    return None
+
+
 def scoped_name(generic: str, country: str) -> str:
     """The generic name with the nisba of ``country`` that agrees with its head: feminine
     after a head in ة (وزارة الصحة الفلسطينية), masculine otherwise (مجلس النواب الأردني);
@@ -115,7 +128,8 @@ def scoped_name(generic: str, country: str) -> str:
         return f"{generic} ({country})"
     nisbas = [n for n in g.nisbas[idx] if n.startswith("ال")] if g.nisbas else []
     feminine = generic.split()[0].endswith("ة")
-    fitting = [n for n in nisbas if n.endswith("ية") == feminine and not n.endswith(("ون", "ين"))]
+    # the adjective, not a people's plural (الروس, الأمريكيون)
+    fitting = [n for n in nisbas if (n.endswith("ية") if feminine else n.endswith("ي"))]
     if fitting:
         return f"{generic} {min(fitting, key=len)}"
     name = g.entities[idx].canonical_name
@@ -150,6 +164,11 @@ def scope_generic_bodies(mentions: list[Mention]) -> list[Mention]:
     fallback = article_country(mentions)
     out = list(mentions)
     for k, (generic, country) in named.items():
+        body = international_body(generic) if country is None and not explicit.get(generic) else None
+        if body is not None:
+            # مجلس الأمن, صندوق النقد bare: the international body, not the article's country's
+            out[k] = dataclasses.replace(out[k], entity_id=body.entity_id, canonical=body.canonical_name)
+            continue
         if country is None:
             stated = explicit.get(generic, set())
             country = next(iter(stated)) if len(stated) == 1 else (fallback if not stated else None)
