@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import gazetteer_lists
+from flows.gazetteer_lists import read_tsv
 from flows.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -187,11 +188,6 @@ def letters(s: str) -> int:
 
 
 # --------------------------------------------------------------------------- raw lists
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
 def _raw_names(cell: str) -> list[str]:
     """Names from a ' | '-separated cell, without inverted ('إيران، ...') or bracketed forms."""
     return [n for n in split_multi(cell) if "،" not in n and "," not in n and "(" not in n]
@@ -378,11 +374,14 @@ def add_corpus_orgs(rows: dict[str, Row], shared: Path, path: Path | None = None
     the spaces are out: جامعة الملك عبدالعزيز / عبد العزيز) are one entity; the most frequent spelling is its
     canonical name. A key that another entity already has stays that entity's
     (:func:`resolve_collisions`: list rows come last)."""
-    from flows.mine_org_names import CORPUS_ID_PREFIX, read_tsv, translit_slug
+    from flows.mine_org_names import CORPUS_ID_PREFIX, translit_slug
     from flows.ner.ids import fold
 
+    path = path or CORPUS_ORGS_FILE
+    if not path.exists():
+        return 0
     groups: dict[str, list[dict[str, str]]] = {}
-    for r in read_tsv(path or CORPUS_ORGS_FILE):
+    for r in read_tsv(path):
         if r.get("grammar") == "0" and r.get("name"):
             groups.setdefault(fold(r["name"].replace(" ", "")), []).append(r)
     added = 0

@@ -26,7 +26,6 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 EXTRA = Path("gazetteer") / "extra"
 _ARABIC = re.compile(r"^[\u0621-\u064a ]+$")
@@ -44,9 +43,11 @@ class ListName:
     geonameid: int = 0
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """The rows of a tab-separated list with a header line; lines starting with # are comments."""
     with path.open(encoding="utf-8", newline="") as f:
-        yield from csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return list(csv.DictReader((line for line in f if not line.startswith("#")),
+                                   delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 def _arabic(names) -> tuple[str, ...]:
@@ -64,7 +65,7 @@ def cities(shared: Path) -> list[ListName]:
     if not path.exists():
         return []
     out = []
-    for r in _rows(path):
+    for r in read_tsv(path):
         gid = re.match(r"geonames:(\d+)", r["source_id"])
         names = _arabic([r["arabic_name"], *r["aliases"].split("|")])
         if not gid or not names:
@@ -97,7 +98,7 @@ def people(shared: Path, first_names: frozenset[str], key, stop_words: frozenset
     if nerar.exists():
         sources.append((nerar, "nerar", lambda r: r["type"] == "PER"))
     for path, source, wanted in sources:
-        for r in _rows(path):
+        for r in read_tsv(path):
             if not wanted(r):
                 continue
             names = tuple(n for n in _arabic([r["arabic_name"]])
@@ -161,7 +162,7 @@ def wikifane(shared: Path) -> list[ListName]:
     if not path.exists():
         return []
     out = []
-    for r in _rows(path):
+    for r in read_tsv(path):
         fine = r["source_id"].split(":", 1)[-1].split(";")[0]
         mapped = WIKIFANE_CLASSES.get(fine)
         names = tuple(n for n in _arabic([r["arabic_name"], *r["aliases"].split("|")])

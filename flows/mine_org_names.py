@@ -597,17 +597,6 @@ def write_tsv(names: list[Mined], out: Path, header: str) -> None:
                                                 m.definite_next, m.grammar)) + "\n")
 
 
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    """The rows of a mined list (comments skipped)."""
-    if not path.exists():
-        return []
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
-    if not lines:
-        return []
-    cols = lines[0].split("\t")
-    return [dict(zip(cols, ln.split("\t"))) for ln in lines[1:]]
-
-
 def mine(shared: Path, exclude_urls: frozenset = frozenset(), progress: bool = False) -> tuple[list[Mined], Counts]:
     lex = Lexicon()
     c = count_prefixes(articles(shared, exclude_urls=exclude_urls), lex, progress)

@@ -5,6 +5,7 @@ import pytest
 
 from flows import mine_org_names as M
 from flows.build_gazetteer import Row, add_corpus_orgs, resolve_collisions
+from flows.gazetteer_lists import read_tsv
 from flows.ner import extract_precise
 from flows.normalize import normalize
 
@@ -111,7 +112,7 @@ def test_translit_slug():
 
 
 def test_committed_list_is_well_formed():
-    rows = M.read_tsv(MINED)
+    rows = read_tsv(MINED)
     assert len(rows) > 100
     assert set(M.COLUMNS) <= set(rows[0])
     keys = [r["key"] for r in rows]
