@@ -177,6 +177,11 @@ def _glued_to_function_word(norm: str, start: int, end: int, raw) -> bool:
         word = before[1:] if before not in _GLUED_BEFORE and before[:1] in ("و", "ف") else before
         if word not in _GLUED_BEFORE or (word not in _GLUED_BEFORE_ANY_NAME and not norm.startswith("ال", start)):
             return False
+        fe = start
+        while fe < end and _is_word(norm[fe]):
+            fe += 1
+        if ant_freq(raw(ts, fe)) > 0:  # what is glued to the name's first word, and that word
+            return False
         glued = True
     if after:
         if after not in _GLUED_AFTER and (len(after) < 4 or after not in STOP_WORDS):
@@ -189,16 +194,10 @@ def _glued_to_function_word(norm: str, start: int, end: int, raw) -> bool:
         if ant_freq(raw(ls, te)) > 0:  # the name's last word and what is glued to it
             return False
         glued = True
-    if before not in _CLITICS:
-        fe = start
-        while fe < end and _is_word(norm[fe]):
-            fe += 1
-        if ant_freq(raw(ts, fe)) > 0:  # what is glued to the name's first word, and that word
-            return False
     return glued
 
 
-def _hits(norm: str, g: Gazetteer, raw=None) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
+def _hits(norm: str, g: Gazetteer, raw) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
     """The automaton's hits in the normalized text that stand at word boundaries, a proclitic
     allowed before (steps 1-2 of the module doc): strong names and nisba forms as (start,
     end, entity index, kind), weak aliases as (start, end, entity index). ``raw(a, b)``: the
@@ -217,7 +216,7 @@ def _hits(norm: str, g: Gazetteer, raw=None) -> tuple[list[tuple[int, int, int, 
             prefix = norm[ws:start]
             if glued_after or prefix not in _CLITICS:
                 # the space after or before the name was lost (وتركياخلال, فيالقاهرة)
-                if kind != NAME or lam_only or raw is None or not _glued_to_function_word(norm, start, end, raw):
+                if kind != NAME or lam_only or not _glued_to_function_word(norm, start, end, raw):
                     continue
                 prefix = ""
             if lam_only:

@@ -7,9 +7,9 @@ import functools
 from flows.ner.decide import Candidate
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import (CANAL, COMPANY_SUFFIXES, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS, ORG_HEADS_DEFINITE,
-                               PERSON_TITLE_HEADS, PERSON_TITLES, STATEMENT_NOUNS, STOP_WORDS,
-                               SPEECH_WORDS)
+from flows.ner.lexicon import (CANAL, COMPANY_SUFFIXES, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS,
+                               ORG_HEADS_DEFINITE, PERSON_TITLE_HEADS, PERSON_TITLES, SPEECH_WORDS, STATEMENT_NOUNS,
+                               STOP_WORDS)
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
 from flows.ner.sports import sports_news

@@ -21,8 +21,6 @@ from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, first_name_wor
                              strip_conj, tagger_name_word)
 
 
-
-
 def title_before(toks: list[Token], i: int) -> bool:
     """A person title or office ends right before token i: الرئيس X, الرئيس الروسي X,
     رئيس الوزراء الهندي X, وزير خارجية تايوان X, المتحدث باسم الخارجية X."""

@@ -30,9 +30,9 @@ from flows.ner.context import drop_out_of_context
 from flows.ner.decide import decide
 from flows.ner.document import find_again
 from flows.ner.events import named_things
+from flows.ner.ids import auto_id, canonical_name
 from flows.ner.lexicon import ORG_HEADS, PLACE_CUES, STOP_WORDS
 from flows.ner.matcher import extract_mentions
-from flows.ner.ids import auto_id, canonical_name
 from flows.ner.mention import Mention
 from flows.ner.organisations import elided_ministry_candidates, org_head_candidate, org_name_part, quoted_candidates
 from flows.ner.persons import person_candidates
@@ -108,7 +108,8 @@ _PATRONYMIC = re.compile(r"(?:^|\s)(?:بن|ابن|بنت|إبن)\s+$")
 def _fathers_name(text: str, m: Mention) -> bool:
     """A known person's name right after بن/بنت is the father's, inside another person's name
     (الأمير سلطان بن | سلمان بن عبد العزيز): not a mention of the father."""
-    return m.entity_type == "PER" and m.mention_kind == "name" and _PATRONYMIC.search(text, max(0, m.start - 6), m.start) is not None
+    return (m.entity_type == "PER" and m.mention_kind == "name"
+            and _PATRONYMIC.search(text, max(0, m.start - 6), m.start) is not None)
 
 
 def _tagger_spans(text: str, toks: list[Token], token_spans: list[tuple[int, int]]) -> tuple[list[tuple], dict]:

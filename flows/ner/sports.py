@@ -85,19 +85,18 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
     found where a word of playing or of result stands right before it (ضد صربيا, أمام
     سويسرا, انتزعت ليبيا, مباراة المكسيك, فازت على الأوروغواي) or a verb of result right
     after it (وكانت ليبيا فازت). Elsewhere, and after في/من/إلى, the country stays a place."""
-    if not any(m.mention_kind == "name" and m.entity_id.startswith("loc:country:") for m in gaz):
+    country = [m.mention_kind == "name" and m.entity_id.startswith("loc:country:") for m in gaz]
+    if not any(country) or not sports_news(text):
         return gaz
-    if not sports_news(text):
-        return gaz
+    side = [is_country and _side_of_a_game(text, m) for m, is_country in zip(gaz, country)]
+    side_counts = Counter(m.entity_id for m, is_side in zip(gaz, side) if is_side)
+    sides = {eid for eid, n in side_counts.items() if n >= SIDE_MENTIONS}
     out = []
     last_team_end = -10
-    side_counts = Counter(m.entity_id for m in gaz if m.mention_kind == "name"
-                          and m.entity_id.startswith("loc:country:") and _side_of_a_game(text, m))
-    sides = {eid for eid, n in side_counts.items() if n >= SIDE_MENTIONS}
-    for m in gaz:
-        if m.mention_kind == "name" and m.entity_id.startswith("loc:country:") and (
+    for m, is_country, is_side in zip(gaz, country, side):
+        if is_country and (
                 text[last_team_end:m.start].strip() in ("و", "،", ",")  # بين كرواتيا وإنكلترا
-                or _after_team_and_ala(text, m, last_team_end) or _side_of_a_game(text, m)
+                or _after_team_and_ala(text, m, last_team_end) or is_side
                 or m.entity_id in sides and not _place_preposition_before(text, m)):
             # a country the report names as a side of a game (twice: one "تتقدم روسيا بفارق"
             # in a war report is no game) is that side wherever else it names it (مدرب
@@ -116,8 +115,8 @@ def national_teams(text: str, gaz: list[Mention]) -> list[Mention]:
 
 
 def _place_preposition_before(text: str, m: Mention) -> bool:
-    """في, من or إلى right before the mention, or as its clitic-free word (بالسنغال too)."""
-    prev, prev_n = word_before(text, m.start)
+    """في, من or إلى (و/ف allowed before) right before the mention, or ب glued to it (بالسنغال)."""
+    _, prev_n = word_before(text, m.start)
     clitic = matching_form(text[text.rfind(" ", 0, m.start) + 1:m.start])
     bare = prev_n[1:] if prev_n[:1] in ("و", "ف") and len(prev_n) > 2 else prev_n
     return bare in ("في", "من", "الي") or clitic.endswith("ب")
