@@ -121,6 +121,18 @@ class QualityGates:
     def suites_for(self, stage: str) -> list[str]:
         return [n for n, s in self.suite_dicts.items() if s["meta"]["stage"] == stage]
 
+    def columns_checked(self, suite_name: str) -> list[str]:
+        """The columns a suite's expectations read, and its id column: all a frame for it needs."""
+        suite = self.suite_dicts[suite_name]
+        columns = [suite["meta"]["id_column"]]
+        for e in suite["expectations"]:
+            kwargs = e.get("kwargs", {})
+            named = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+            for c in [*named, *kwargs.get("column_list", [])]:
+                if c not in columns:
+                    columns.append(c)
+        return columns
+
     def validate(self, suite_name: str, frame: pd.DataFrame, run_id: str, batch_no: int = 0,
                  blame_rows: bool = True) -> GateOutcome:
         """Validate `frame`; with `blame_rows`, failed "fail" expectations that name their rows go to

@@ -37,6 +37,13 @@ class Batch:
     duplicates: list[Duplicate] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)
 
+    def release(self) -> None:
+        """Let go of the rows once the batch is staged. Prefect 3.8 keeps a task's parameters
+        referenced from its run context for a while after the task ends (measured: a flow of three
+        tasks held the argument of each), so a finished batch empties itself rather than trust
+        going out of scope to free a thousand articles and their mentions."""
+        self.files, self.raw, self.rejected, self.duplicates, self.articles = [], [], [], [], []
+
 
 class Batcher:
     """Cuts the run's stream of items into batches of at most `max_articles` articles and
@@ -287,22 +294,22 @@ def extract_entities(articles: list[dict], run_id: str, extract=None, failed: li
     found: dict[str, list] = {}
 
     def work(a):
-        pairs = [(field, m) for field in _fields_to_read(a) for m in extract(a.get(FIELD_COLUMN[field]) or "")]
+        pairs = [(part, m) for part in _fields_to_read(a) for m in extract(a.get(FIELD_COLUMN[part]) or "")]
         # a generic body (وزارة الصحة) is the body of the country the article makes clear
         scoped = ner.scope_generic_bodies([m for _, m in pairs])
-        found[a["article_id"]] = [(field, m) for (field, _), m in zip(pairs, scoped)]
+        found[a["article_id"]] = [(part, m) for (part, _), m in zip(pairs, scoped)]
 
     articles[:] = _each(articles, "entities", run_id, failed, work)
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
     auto_names: dict[str, Counter] = {}
     for a in articles:
-        for field, m in found[a["article_id"]]:
+        for part, m in found[a["article_id"]]:
             mention_rows.append({
-                "mention_key": f"{a['article_id']}:{m.start}:{m.end}" + (":title" if field == "title" else ""),
+                "mention_key": f"{a['article_id']}:{m.start}:{m.end}" + (":title" if part == "title" else ""),
                 "article_id": a["article_id"], "entity_id": m.entity_id, "surface": m.surface,
                 "char_start": m.start, "char_end": m.end, "entity_type": m.entity_type, "method": m.method,
-                "mention_kind": m.mention_kind, "run_id": run_id, "field": field,
+                "mention_kind": m.mention_kind, "run_id": run_id, "field": part,
             })
             known = catalogue.get(m.entity_id)
             if known is None:
@@ -323,7 +330,7 @@ def extract_entities(articles: list[dict], run_id: str, extract=None, failed: li
 
 
 def mentions_frame(mentions: list[dict], articles: list[dict], entity_rows: dict[str, dict]) -> pd.DataFrame:
-    texts = {(a["article_id"], field): a.get(FIELD_COLUMN[field]) or "" for a in articles for field in FIELD_COLUMN}
+    texts = {(a["article_id"], part): a.get(FIELD_COLUMN[part]) or "" for a in articles for part in FIELD_COLUMN}
     return pd.DataFrame({
         "mention_key": [m["mention_key"] for m in mentions],
         "article_id": [m["article_id"] for m in mentions],

@@ -75,3 +75,16 @@ def test_cooccurrence_pairs_must_be_ordered(gates):
                           "pair_key": ["loc:b|loc:a", "loc:a|loc:c"], "article_count": [1, 2]})
     outcome = gates.validate("models_entity_cooccurrence", frame, run_id="t", blame_rows=False)
     assert any("entity_b, entity_a" in m for m in outcome.fatal)
+
+
+def test_a_models_frame_needs_only_the_columns_its_suite_checks(gates):
+    for suite in gates.suites_for("models"):
+        columns = gates.columns_checked(suite)
+        meta = gates.suite_dicts[suite]["meta"]
+        assert columns[0] == meta["id_column"] and len(columns) == len(set(columns))
+        named = {e["kwargs"].get(k) for e in gates.suite_dicts[suite]["expectations"]
+                 for k in ("column", "column_A", "column_B")} - {None}
+        assert named <= set(columns)
+    # the cooccurrence suite reads its four columns and not the names and types beside them
+    assert sorted(gates.columns_checked("models_entity_cooccurrence")) == [
+        "article_count", "entity_a", "entity_b", "pair_key"]
