@@ -810,3 +810,38 @@ def test_the_home_front_is_a_description_but_a_front_with_a_spokesman_is_a_body(
     assert [m for m in C.extract_precise("حرصا على وحدة الجبهة الداخلية، لا لأنه يخاف") if m.entity_type == "ORG"] == []
     text = "وقال الناطق باسم الجبهة الجنوبية إن الهجوم استهدف المدينة"
     assert [m.surface for m in C.extract_precise(text) if m.entity_type == "ORG"] == ["الجبهة الجنوبية"]
+
+
+def test_a_conjunction_comes_off_only_where_enough_of_the_word_is_left():
+    from flows.ner.words import without_conjunction
+
+    assert without_conjunction(matching_form("وفي"), 2) == "في"
+    assert without_conjunction(matching_form("وبيان"), 3) == "بيان"
+    assert without_conjunction(matching_form("فتح"), 3) == "فتح"  # a word, not ف + تح
+    assert without_conjunction(matching_form("وزير"), 2) == "زير"  # the caller's list decides
+    assert without_conjunction(matching_form("قال"), 2) == "قال"
+
+
+def _persons(text: str) -> list[str]:
+    return [m.surface for m in C.extract_precise(text) if m.entity_type == "PER"]
+
+
+def test_a_title_introduces_a_foreign_name_no_list_knows():
+    assert _persons("وسجل المهاجم ساديو مانيه هدفا في الدقيقة العاشرة.") == ["ساديو مانيه"]
+    assert _persons("وأدار الحكم الصربي ميلوراد مازيتش المباراة بهدوء.") == ["ميلوراد مازيتش"]
+    # a verb, a noun or the names of Latin letters after a title are no name
+    assert _persons("وقال عضو مجلس الإدارة استشهد برصاص مسلح أمس.") == []
+    assert _persons("وفتح المصرف السويسري يو بي إس حسابات جديدة.") == []
+
+
+def test_a_name_starting_with_f_or_l_keeps_its_first_letter():
+    assert _persons("وأكد وزير الخارجية البيلاروسي، فلاديمير ماكي، أن الخط مفتوح.") == ["فلاديمير ماكي"]
+    assert _persons("وزارت الطبيبة لورا إيفرلي، وهي من مدينة برايتون، المستشفى.") == ["لورا إيفرلي"]
+
+
+def test_a_conjunction_is_told_from_a_names_first_letter():
+    from flows.ner.words import conjunction_before_name
+
+    assert not conjunction_before_name("فرناندو") and not conjunction_before_name("فيلكس")
+    assert not conjunction_before_name("وليد")  # a first name that starts with و
+    assert conjunction_before_name("وأرين") and conjunction_before_name("فأحمد")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flows.ner.lexicon import (FEDERATION, NAME_CONNECTORS, ORG_GENERIC_ADJECTIVES, ORG_GENERIC_COMPLEMENTS,
                                ORG_HEADS_STRONG, ORG_HEADS_WEAK, PLACE_CUES_NEEDING_TAGGER, PLACE_PREFIXES)
-from flows.ner.words import adjective_like, ant_freq, first_names, name_like, tagger_name_word
+from flows.ner.words import adjective_like, ant_freq, conjunction_before_name, name_like, tagger_name_word
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,8 @@ def _decide_person(c: Candidate) -> tuple[bool, str]:
         return False, "person_common_adjective"  # شون الإيجابي
     if c.words[0].startswith("ال") and not c.raw[0].startswith(("أل", "إل", "آل")):
         return False, "person_starts_definite"  # الكاميروني إيتو: a nisba before the name (not أليو)
-    if c.words[0][:1] in "وف" and c.words[0] not in first_names():
-        return False, "person_starts_with_conjunction"  # وأرين روبن
+    if conjunction_before_name(c.raw[0]):
+        return False, "person_starts_with_conjunction"  # وأرين روبن (not فرناندو جيل)
     if len(c.words) >= 2:
         if not c.evidence:
             return False, "person_without_evidence"

@@ -73,6 +73,7 @@ CLUB_WORDS = matching_words("club_words")
 # a club's bare name (برشلونة) counts after these, besides the organisation words
 ALIAS_CLUB_CUES = CLUB_WORDS | matching_words("alias_club_cues")
 SPORTS_NEWS_WORDS = matching_words("sports_news_words")
+LATIN_LETTER_NAMES = matching_words("latin_letter_names")
 GENERIC_MODIFIERS = matching_words("generic_modifiers")
 NOT_SURNAMES = matching_words("not_surnames")
 IDIOMS = _idioms()

@@ -15,7 +15,7 @@ from flows.ner.persons import honoured_person
 from flows.ner.sports import sports_news
 from flows.ner.tokens import Token, span_start
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, has_clitic, matching_form, name_like, reading_in,
-                             readings)
+                             readings, without_conjunction)
 
 
 @functools.lru_cache(maxsize=1)
@@ -374,7 +374,7 @@ def _says_or_starts(before: str) -> bool:
     function word, a speech verb or a feminine past verb (أعلنت, دانت, عقّبت), a statement
     noun (بيان, تصريح) or باسم. Any other noun may be what the nisba describes (قوات الدفاع
     الأوكرانية, خطوط الدفاع الروسية, السياسة الخارجية الإيرانية)."""
-    bare = before[1:] if before[:1] in "وف" and len(before) > 3 else before
+    bare = without_conjunction(before, 3)
     return (bare in STOP_WORDS or reading_in(before, SPEECH_WORDS) is not None or bare in STATEMENT_NOUNS
             or bare in ("بيان", "باسم") or (bare.endswith("ت") and not bare.endswith("ات")
                                            and not bare.startswith(("ال", "لل", "بال")) and 3 <= len(bare) <= 6))

@@ -9,16 +9,21 @@ import functools
 
 from flows.ner.decide import Candidate
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import (HONORIFIC_TITLES, NAME_CONNECTORS, PERSON_APPOSITION_WORDS, PERSON_TITLE_HEADS,
-                               PERSON_TITLES, PLACE_PREFIXES, PREPOSITION_PRONOUNS, PRONOUNS_HE_SHE, SPEECH_OR_NAMING_WORDS,
-                               SPEECH_WORDS, STOP_WORDS, TEAM, THING_WORDS, TITLE_OR_ROLE_WORDS, TITLE_WORDS,
-                               UNIT_NOUNS, COMPANY_SUFFIXES)
+from flows.ner.lexicon import (HONORIFIC_TITLES, LATIN_LETTER_NAMES, NAME_CONNECTORS, PERSON_APPOSITION_WORDS,
+                               PERSON_TITLE_HEADS, PERSON_TITLES, PLACE_PREFIXES, PREPOSITION_PRONOUNS, PRONOUNS_HE_SHE,
+                               SPEECH_OR_NAMING_WORDS, SPEECH_WORDS, STOP_WORDS, TEAM, THING_WORDS, TITLE_OR_ROLE_WORDS,
+                               TITLE_WORDS, UNIT_NOUNS, COMPANY_SUFFIXES)
 from flows.ner.matcher import extract_mentions
 from flows.ner.mention import Mention
 from flows.ner.tokens import QUOTES, Token
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, first_name_word, first_names, gazetteer_modifiers,
                              has_clitic, matching_form, name_like, person_first_words, raw_offset, reading_in,
-                             strip_conj, tagger_name_word)
+                             strip_conj, tagger_name_word, UNKNOWN_NAME_O_MARGIN, conjunction_before_name)
+
+
+# the farthest a title stands before the name it introduces: a head, three complement words and
+# two adjectives (وزير خارجية جمهورية الكونغو الديمقراطية الجديد X) are six tokens back
+TITLE_REACH = 6
 
 
 def title_before(toks: list[Token], i: int) -> bool:
@@ -192,22 +197,42 @@ def titled_first_names(toks: list[Token], taken: set[int]) -> list[tuple[int, in
     out = []
     n_tok = len(toks)
     firsts = person_first_words()
+    last_title = -TITLE_REACH - 1
     for i, t in enumerate(toks):
-        if not t.word or t.gaz >= 0 or i in taken or t.n not in firsts or t.n in NAME_CONNECTORS:
+        if t.title:
+            last_title = i
+        if not t.word or t.gaz >= 0 or i in taken or t.n in NAME_CONNECTORS:
             continue
-        if not (title_before(toks, i) or (i > 0 and toks[i - 1].word and not t.nl
-                                           and strip_conj(toks[i - 1].n) in gazetteer_modifiers())):
+        after_nationality = i > 0 and toks[i - 1].word and not t.nl \
+            and strip_conj(toks[i - 1].n) in gazetteer_modifiers()
+        if not after_nationality and i - last_title > TITLE_REACH:
+            continue  # no title near enough before: title_before could not hold
+        unknown = t.n not in firsts
+        if unknown and not _unknown_name_word(t):
+            continue
+        if not (after_nationality or title_before(toks, i)):
             continue
         b = i + 1
         while b < n_tok and b - i <= 3 and toks[b].word and not toks[b].nl and toks[b].gaz < 0 \
                 and b not in taken and name_like(toks[b].n, toks[b].raw) and not has_clitic(toks[b].raw) \
-                and not adjective_like(toks[b].n) and tagger_name_word(toks[b].raw):
+                and not adjective_like(toks[b].n) and tagger_name_word(toks[b].raw) \
+                and not (unknown and not _unknown_name_word(toks[b])):
             b += 1
         # a known person's name right after: the name goes on (الرئيس دونالد جيه ترامب)
         goes_on = b < n_tok and toks[b].gaz >= 0 and not toks[b].nl and toks[b].word
         if b > i + 1 and not goes_on:
             out.append((i, b))
     return out
+
+
+def _unknown_name_word(t: Token) -> bool:
+    """A word of a name no first-name list knows, which a title may still introduce: not a
+    Latin letter's name (يو in يو بي إس), not definite, no clitic, not an adjective, and the
+    tagger's word features lean against a name by less than UNKNOWN_NAME_O_MARGIN (المهاجم
+    ساديو مانيه, الحكم الصربي ميلوراد مازيتش; not a verb or a noun: استشهد برصاص, حرس الثورة)."""
+    return (tagger_name_word(t.raw, ("PER",), UNKNOWN_NAME_O_MARGIN) and not t.n.startswith("ال")
+            and t.n not in LATIN_LETTER_NAMES and name_like(t.n, t.raw) and not adjective_like(t.n)
+            and not has_clitic(t.raw))
 
 
 def person_after(text: str, toks: list[Token], b: int, e: int) -> str:
@@ -258,9 +283,14 @@ def _tagger_persons(text: str, toks: list[Token], gaz: list[Mention], spans: lis
         while b - a > 2 and toks[a].n in PREPOSITION_PRONOUNS:
             a += 1
             s = toks[a].s
-        # a first name keeps its first letter: the tagger read the ف of فادي as a clitic
-        if s > toks[a].s and toks[a].n in first_names():
+        # a first name keeps its first letter: the tagger read the ف of فادي, the ل of لورا as a
+        # clitic; so does a word more frequent in ANT than what the tagger left of it
+        if s > toks[a].s and (toks[a].n in person_first_words()
+                              or ant_freq(text[s:toks[a].e]) < ant_freq(toks[a].raw)):
             s = toks[a].s
+        # and a conjunction is not part of a name: the tagger read وأرين روبن as one name word
+        elif s == toks[a].s and conjunction_before_name(toks[a].raw) and toks[a].n[1:] in person_first_words():
+            s = toks[a].s + raw_offset(toks[a].raw, 1)
         # a first name the tagger left out right before its span starts the name (المهندس فهد |
         # حمدان العارضي, فاليري | جيسكار ديستان): after a title, or a first name the tagger's
         # features do not read as a common word (شهد | ميدان السبعين: "witnessed"); never a

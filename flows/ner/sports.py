@@ -13,7 +13,8 @@ from flows.ner.lexicon import (CLUB_PREFIXES, CLUB_SUFFIXES, CLUB_WORDS, NATIONA
 from flows.ner.mention import Mention
 from flows.ner.tokens import word_before
 from flows.ner.weak_aliases import is_sports_text
-from flows.ner.words import RARE_FREQ, ant_freq, masculine_nisba, matching_form, name_like, raw_offset, reading_in
+from flows.ner.words import (RARE_FREQ, ant_freq, masculine_nisba, matching_form, name_like, raw_offset, reading_in,
+                              without_conjunction)
 from flows.normalize import normalize
 
 
@@ -118,7 +119,7 @@ def _place_preposition_before(text: str, m: Mention) -> bool:
     """في, من or إلى (و/ف allowed before) right before the mention, or ب glued to it (بالسنغال)."""
     _, prev_n = word_before(text, m.start)
     clitic = matching_form(text[text.rfind(" ", 0, m.start) + 1:m.start])
-    bare = prev_n[1:] if prev_n[:1] in ("و", "ف") and len(prev_n) > 2 else prev_n
+    bare = without_conjunction(prev_n, 2)
     return bare in ("في", "من", "الي") or clitic.endswith("ب")
 
 

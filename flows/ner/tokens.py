@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from flows.ner import tagger
-from flows.ner.lexicon import ORG_HEADS, PLACE_CUES, THING_HEADS
+from flows.ner.lexicon import ORG_HEADS, PERSON_TITLE_HEADS, PERSON_TITLES, PLACE_CUES, THING_HEADS
 from flows.ner.mention import Mention
 from flows.ner.words import first_reading, matching_form, raw_offset
 
@@ -26,13 +26,14 @@ class Token:
     gaz: int = -1   # index of the gazetteer mention overlapping the token, -1 if none
     cue: bool = False    # an organisation head or a place cue (:func:`_is_cue_word`)
     thing: bool = False  # a war, exercise, competition or building head (:func:`_is_thing_head`)
+    title: bool = False  # a person title or the head of one (الرئيس, وزير): :func:`_is_title_word`
 
 
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _word_info(raw: str) -> tuple:
     n = matching_form(raw)
     word = bool(n) and n.isalpha()
-    return n, word, word and _is_cue_word(n), word and _is_thing_head(n)
+    return n, word, word and _is_cue_word(n), word and _is_thing_head(n), word and _is_title_word(n)
 
 
 def tokens_of(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[Token]:
@@ -45,14 +46,14 @@ def tokens_of(text: str, gaz: list[Mention], spans: list[tuple[int, int]] | None
     has_nl = "\n" in text
     for s, e in (tagger.tokenize(text) if spans is None else spans):
         raw = text[s:e]
-        n, word, cue, thing = _word_info(raw)
+        n, word, cue, thing, title = _word_info(raw)
         g = -1
         if gi < ng:
             while gi < ng and gaz[gi].end <= s:
                 gi += 1
             if gi < ng and gaz[gi].start < e:
                 g = gi
-        append(Token(s, e, raw, n, word, has_nl and "\n" in text[prev_e:s], g, cue, thing))
+        append(Token(s, e, raw, n, word, has_nl and "\n" in text[prev_e:s], g, cue, thing, title))
         prev_e = e
     return toks
 
@@ -66,6 +67,12 @@ def _is_cue_word(n: str) -> bool:
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
 def _is_thing_head(n: str) -> bool:
     return first_reading(n, THING_HEADS) is not None
+
+
+def _is_title_word(n: str) -> bool:
+    """A person title (الرئيس) or a title head in construct (وزير الخارجية), a proclitic allowed;
+    cached with the rest of the word's facts by :func:`_word_info`."""
+    return first_reading(n, PERSON_TITLES) is not None or first_reading(n, PERSON_TITLE_HEADS) is not None
 
 
 def span_start(tok: Token, prefix: str) -> int:

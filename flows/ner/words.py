@@ -93,16 +93,21 @@ def ant_freq(word: str) -> int:
 COMMON_WORD_O_MARGIN = 4.0
 
 
+# where no list knows the name at all (a foreign name after a title), the word features must lean
+# against a name by less: 2 keeps ساديو (0.6), شومر, تساحي (1.3) and drops جندي (2.2), حرس (4.0)
+UNKNOWN_NAME_O_MARGIN = 2.0
+
+
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
-def tagger_name_word(raw: str, types: tuple = ("PER",)) -> bool:
+def tagger_name_word(raw: str, types: tuple = ("PER",), margin: float = COMMON_WORD_O_MARGIN) -> bool:
     """The tagger's word-type features (the word, its stem, affixes, clusters learned on ANT)
     do not read the word as clearly not a name of one of ``types``: O beats that type's labels
-    by less than COMMON_WORD_O_MARGIN. Word frequency cannot tell: خاشقجي is frequent in 2018
-    news, متتابع rare and no name."""
+    by less than `margin`. Word frequency cannot tell: خاشقجي is frequent in 2018 news,
+    متتابع rare and no name."""
     v = tagger.get_models()["stage1"].type_vec(raw)[tagger.OFFSETS.index(0)]
     o = tagger.LABELS.index("O")
     best = max(float(v[tagger.LABELS.index(p + t)]) for t in types for p in ("B-", "I-"))
-    return float(v[o]) - best < COMMON_WORD_O_MARGIN
+    return float(v[o]) - best < margin
 
 
 def gazetteer_modifiers() -> frozenset:
@@ -189,6 +194,20 @@ def person_first_words() -> frozenset:
     return frozenset(out)
 
 
+def conjunction_before_name(raw: str) -> bool:
+    """The word's و/ف is a conjunction, not the name's first letter. و: unless the whole word
+    is a first name (وليد, ويليام), for few names start with W. ف: where what follows is a
+    first name (فأحمد) or more frequent in ANT than the whole word, for many do (فرناندو,
+    فيلكس, فلاديمير)."""
+    n = matching_form(raw)
+    if n[:1] not in "وف" or len(n) < 3 or n in person_first_words():
+        return False
+    if n[0] == "و":
+        return True
+    rest = raw[raw_offset(raw, 1):]
+    return matching_form(rest) in person_first_words() or ant_freq(rest) > ant_freq(raw)
+
+
 def first_name_word(n: str) -> bool:
     """A normalised word that is a first name (with or without ال: الوليد), not a stop word or
     title: a name right after it is probably longer than it looks."""
@@ -201,6 +220,13 @@ def first_name_word(n: str) -> bool:
 def strip_conj(n: str) -> str:
     """A definite word without a و/ف clitic (والروسي -> الروسي)."""
     return n[1:] if n[:1] in "وف" and n[1:3] == "ال" else n
+
+
+def without_conjunction(n: str, shortest: int) -> str:
+    """The word without a leading و/ف when at least `shortest` letters are left (وفي -> في with
+    2, وبيان -> بيان with 3): how short a word may be and still carry one depends on the list
+    the caller looks it up in."""
+    return n[1:] if n[:1] in "وف" and len(n) > shortest else n
 
 
 def masculine_nisba(word: str) -> bool:

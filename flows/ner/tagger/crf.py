@@ -26,69 +26,46 @@ class CRFModel:
         self.labels = [str(x) for x in bytes(z["labels"]).decode("utf-8").split("\n")]
         assert self.labels == LABELS, self.labels
         self.res = res
-        self._type_cache: dict[str, np.ndarray] = {}
         self._attr_cache: dict[tuple, np.ndarray | None] = {}
         self._zero = np.zeros(len(LABELS))
-        self._feat_block_id: dict[tuple, int] = {}
-        self._blocks = np.zeros((1024, len(OFFSETS), len(LABELS)))  # row 0: unused
-        self._blocks_n = 1
+        self._feat_block_id, self._blocks = self._feature_blocks(attrs)
         self._vid: dict[str, int] = {}
         self._V = np.zeros((0, len(OFFSETS), len(LABELS)))
         self._Vn = 0
 
     def type_vec(self, word: str) -> np.ndarray:
         """(len(OFFSETS), n_labels): emission contribution of this word type
-        to the token at position (its position - d) for each offset d."""
-        v = self._type_cache.get(word)
-        if v is None:
-            v = self._type_cache[word] = self._compute_type_vec(word)
-            if len(self._type_cache) > TYPE_CACHE_SIZE:
-                self._type_cache.clear()
-        return v
+        to the token at position (its position - d) for each offset d; from the same cache as
+        the tagger's own lookups, so a word the rules ask about is not summed twice."""
+        return self._V[self._type_rows([word])[0]]
+
+    def _feature_blocks(self, attrs: list[str]) -> tuple[dict[tuple[int, str], int], np.ndarray]:
+        """(group, feature) -> row of a (n, len(OFFSETS), n_labels) array: the weights of that
+        feature seen at each offset of its group (0: d = 0, 1: d = +-1, 2: d = +-2). Built once
+        from the model's own attributes, so it is as small as the model (28k attributes: 10 MB)
+        and a feature the model has no weight for costs one failed lookup."""
+        offset_of = {str(d): k for k, d in enumerate(OFFSETS)}
+        ids: dict[tuple[int, str], int] = {}
+        rows: list[tuple[int, int, int]] = []  # (block, offset index, W row)
+        for r, a in enumerate(attrs):
+            d, sep, f = a.partition(":")
+            if not sep or d not in offset_of:
+                continue  # BOS, EOS and the dynamic attributes: added per token by attr_vec
+            b = ids.setdefault((abs(int(d)), f), len(ids))
+            rows.append((b, offset_of[d], r))
+        blocks = np.zeros((len(ids), len(OFFSETS), len(LABELS)))
+        for b, k, r in rows:
+            blocks[b, k] = self.W[r]
+        return ids, blocks
 
     def _compute_type_vec(self, word: str) -> np.ndarray:
         # the attributes of type_attrs(word): "d:f" for f in f0 (d = 0), ctx (d = +-1),
-        # ctx2 (d = +-2). Each (feature, group) has one precomputed (offsets, labels)
-        # block, so a new word type costs a few dict lookups and one sum.
+        # ctx2 (d = +-2); a new word type costs a few dict lookups and one sum.
         f0, ctx, ctx2 = base_features(word, self.res)
-        ids = []
         get = self._feat_block_id.get
-        for group, src in enumerate((f0, ctx, ctx2)):
-            for f in src:
-                b = get((group, f))
-                if b is None:
-                    b = self._new_feat_block(group, f)
-                if b:
-                    ids.append(b)
+        ids = [b for group, src in enumerate((f0, ctx, ctx2)) for f in src
+               if (b := get((group, f))) is not None]
         return self._blocks[ids].sum(0) if ids else np.zeros((len(OFFSETS), len(LABELS)))
-
-    def _new_feat_block(self, group: int, f: str) -> int:
-        """Id of the block of feature f seen at offsets of `group` (0: d = 0, 1: d = +-1,
-        2: d = +-2); 0 when the model has no weight for it there."""
-        block = np.zeros((len(OFFSETS), len(LABELS)))
-        hit = False
-        for k, d in enumerate(OFFSETS):
-            if abs(d) != group:
-                continue
-            r = self.index.get(f"{d}:{f}")
-            if r is not None:
-                block[k] = self.W[r]
-                hit = True
-        if not hit:
-            self._feat_block_id[(group, f)] = 0
-            return 0
-        if len(self._feat_block_id) > TYPE_CACHE_SIZE:  # unbounded vocabularies: start over
-            self._feat_block_id.clear()
-            self._blocks_n = 1
-        b = self._blocks_n
-        if b >= self._blocks.shape[0]:
-            grown = np.zeros((2 * b, len(OFFSETS), len(LABELS)))
-            grown[:b] = self._blocks
-            self._blocks = grown
-        self._blocks[b] = block
-        self._blocks_n = b + 1
-        self._feat_block_id[(group, f)] = b
-        return b
 
     def attr_vec(self, attrs: list[str]) -> np.ndarray | None:
         key = tuple(attrs)
@@ -141,8 +118,9 @@ class CRFModel:
             ids.append(i)
         if new:
             need = self._Vn + len(new)
-            if need > len(self._V):  # grow by doubling: amortised O(1) per new type
-                V = np.zeros((max(need, 2 * len(self._V), 1024), len(OFFSETS), len(LABELS)))
+            if need > len(self._V):  # grow by doubling (amortised O(1) per new type), never past the
+                # cache's size: doubling past it held 260k rows (94 MB) for a cache of 150k
+                V = np.zeros((max(need, min(2 * len(self._V), TYPE_CACHE_SIZE + 1), 1024), len(OFFSETS), len(LABELS)))
                 V[: self._Vn] = self._V[: self._Vn]
                 self._V = V
             for j, w in enumerate(new):  # not through type_vec's cache: _V is the cache here
