@@ -845,3 +845,9 @@ def test_a_conjunction_is_told_from_a_names_first_letter():
     assert not conjunction_before_name("فرناندو") and not conjunction_before_name("فيلكس")
     assert not conjunction_before_name("وليد")  # a first name that starts with و
     assert conjunction_before_name("وأرين") and conjunction_before_name("فأحمد")
+
+
+def test_an_elative_before_a_head_makes_it_a_description():
+    orgs = [m.surface for m in C.extract_precise("وبات المنتخب أول فريق يغادر البطولة، وهي أكبر شركة تبغ في آسيا.")
+            if m.entity_type == "ORG"]
+    assert orgs == []  # without the elative, شركة تبغ reads as a company named تبغ

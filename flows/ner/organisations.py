@@ -7,8 +7,8 @@ import functools
 from flows.ner.decide import Candidate
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import (CANAL, COMPANY_SUFFIXES, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS, ORG_HEADS,
-                               ORG_HEADS_DEFINITE, PERSON_TITLE_HEADS, PERSON_TITLES, SPEECH_WORDS, STATEMENT_NOUNS,
+from flows.ner.lexicon import (CANAL, COMPANY_SUFFIXES, ELATIVES, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS,
+                               ORG_HEADS, ORG_HEADS_DEFINITE, PERSON_TITLE_HEADS, PERSON_TITLES, SPEECH_WORDS, STATEMENT_NOUNS,
                                STOP_WORDS)
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
@@ -311,6 +311,9 @@ def org_head_candidate(text: str, toks: list[Token], i: int, reading: tuple, gaz
     it; `overlaps(s, e)`: the kinds of gazetteer mentions [s, e) overlaps."""
     t = toks[i]
     pre, head = reading
+    if not pre and not head.startswith("ال") and i > 0 and toks[i - 1].word and not t.nl \
+            and toks[i - 1].n in ELATIVES:
+        return None  # أول فريق يودع, أكبر شركة نفط: an elative makes the head a description
     end_k, parts, after = org_extent(toks, i, gaz, tagged)
     if parts and head == CANAL and parts[0] == "gaz_loc":
         return None  # قناة بنما, قناة السويس: a canal, the place name is what to keep
