@@ -851,3 +851,9 @@ def test_an_elative_before_a_head_makes_it_a_description():
     orgs = [m.surface for m in C.extract_precise("وبات المنتخب أول فريق يغادر البطولة، وهي أكبر شركة تبغ في آسيا.")
             if m.entity_type == "ORG"]
     assert orgs == []  # without the elative, شركة تبغ reads as a company named تبغ
+
+
+def test_general_with_a_complement_names_a_body():
+    text = "وقالت رئيسة الاتحاد العام للمرأة الفلسطينية إن النساء في الجبهة الداخلية للدولة"
+    orgs = [m.surface for m in C.extract_precise(text) if m.entity_type == "ORG"]
+    assert orgs == ["الاتحاد العام للمرأة الفلسطينية"]  # and the home front is no organisation

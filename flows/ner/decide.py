@@ -146,6 +146,9 @@ def _decide_person(c: Candidate) -> tuple[bool, str]:
     return True, "person_after_title"
 
 
+GENERAL = frozenset({"العام", "العامه"})  # "general": with a لل complement it names a body
+
+
 def _decide_organisation(c: Candidate) -> tuple[bool, str]:
     """ORG (a head noun + :func:`org_extent`; in sports news الاتحاد + one nationality is the
     national federation: الاتحاد الإنجليزي): a non-empty extent that ends cleanly (not before
@@ -171,7 +174,9 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
     if c.head_definite:
         if not all(p in ("adj", "nisba", "lil", "lil_gen", "conj") for p in parts) or parts[0] in ("lil", "conj"):
             return False, "org_definite_head_needs_adjectives"
-        if ext[0] in ORG_GENERIC_ADJECTIVES:
+        if ext[0] in ORG_GENERIC_ADJECTIVES and not (ext[0] in GENERAL and "lil" in parts):
+            # (الاتحاد العام is any union, الاتحاد العام للمرأة الفلسطينية names one; the home
+            # front of a state, الجبهة الداخلية للدولة, is none)
             return False, "org_generic_adjective"
         if all(p == "nisba" for p in parts) and len(parts) == 1 and c.head == FEDERATION and c.sports:
             return True, "org_national_federation"  # الاتحاد الإنجليزي in sports news: the FA

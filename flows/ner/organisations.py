@@ -8,8 +8,8 @@ from flows.ner.decide import Candidate
 from flows.ner.gazetteer import load_gazetteer
 from flows.ner.ids import canonical_name
 from flows.ner.lexicon import (CANAL, COMPANY_SUFFIXES, ELATIVES, FEDERATION, NEWSPAPER, ORG_GENERIC_COMPLEMENTS,
-                               ORG_HEADS, ORG_HEADS_DEFINITE, PERSON_TITLE_HEADS, PERSON_TITLES, SPEECH_WORDS, STATEMENT_NOUNS,
-                               STOP_WORDS)
+                               ORG_HEADS, ORG_HEADS_DEFINITE, PERSON_TITLE_HEADS, PERSON_TITLES, SPEECH_WORDS,
+                               STATEMENT_NOUNS, STOP_WORDS)
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
 from flows.ner.sports import sports_news
@@ -73,9 +73,11 @@ def org_extent(toks: list[Token], i: int, gaz: list[Mention], tagged: dict) -> t
             j = k
             state = "adj" if kind == "nisba" else "place"  # then adjectives or a لل complement
             continue
-        if n == "العام" and state in ("def", "adj") and kinds:
-            # "general" after a noun of the name (هيئة التحقيق والادعاء العام, الأمن العام),
-            # not "the year" as elsewhere
+        if n == "العام" and state in ("def", "adj") and (kinds or (
+                head_def and j + 1 < n_tok and toks[j + 1].word and toks[j + 1].n.startswith("لل"))):
+            # "general" after a noun of the name (هيئة التحقيق والادعاء العام, الأمن العام) or
+            # between a definite head and its لل complement (الاتحاد العام للشغل), not "the year"
+            # as elsewhere
             kinds.append("adj")
             state = "adj"
             j += 1
