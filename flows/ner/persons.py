@@ -227,10 +227,11 @@ def titled_first_names(toks: list[Token], taken: set[int]) -> list[tuple[int, in
 
 def _unknown_name_word(t: Token) -> bool:
     """A word of a name no first-name list knows, which a title may still introduce: not a
-    Latin letter's name (يو in يو بي إس), not definite, no clitic, not an adjective, and the
-    tagger's word features lean against a name by less than UNKNOWN_NAME_O_MARGIN (المهاجم
-    ساديو مانيه, الحكم الصربي ميلوراد مازيتش; not a verb or a noun: استشهد برصاص, حرس الثورة)."""
-    return (tagger_name_word(t.raw, ("PER",), UNKNOWN_NAME_O_MARGIN) and not t.n.startswith("ال")
+    Latin letter's name (يو in يو بي إس), not definite (nor لل: ل + ال), no clitic, not an
+    adjective, and the tagger's word features lean against a name by less than
+    UNKNOWN_NAME_O_MARGIN (المهاجم ساديو مانيه, الحكم الصربي ميلوراد مازيتش; not a verb or a
+    noun: استشهد برصاص, حرس الثورة)."""
+    return (tagger_name_word(t.raw, ("PER",), UNKNOWN_NAME_O_MARGIN) and not t.n.startswith(("ال", "لل"))
             and t.n not in LATIN_LETTER_NAMES and name_like(t.n, t.raw) and not adjective_like(t.n)
             and not has_clitic(t.raw))
 
