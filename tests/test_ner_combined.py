@@ -857,3 +857,11 @@ def test_general_with_a_complement_names_a_body():
     text = "وقالت رئيسة الاتحاد العام للمرأة الفلسطينية إن النساء في الجبهة الداخلية للدولة"
     orgs = [m.surface for m in C.extract_precise(text) if m.entity_type == "ORG"]
     assert orgs == ["الاتحاد العام للمرأة الفلسطينية"]  # and the home front is no organisation
+
+
+def test_a_rare_definite_word_after_a_place_cue_is_a_place():
+    places = [m.surface for m in C.extract_precise("وقصفت المدفعية أطراف بلدة الفارعة ومخيم المغازي صباح اليوم.")
+              if m.entity_type == "LOC"]
+    assert places == ["الفارعة", "المغازي"]
+    # a common definite word after a cue is no name
+    assert [m for m in C.extract_precise("وزار الوفد مدينة الملاهي أمس.") if m.entity_type == "LOC"] == []

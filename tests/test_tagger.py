@@ -119,3 +119,16 @@ def test_read_conll_real_file():
     assert len(sents) > 800
     tags = {t for _, ts in sents for t in ts}
     assert "B-PER" in tags and "B-PERS" not in tags
+
+
+def test_type_vectors_stay_right_when_the_cache_grows_or_starts_over(monkeypatch):
+    import numpy as np
+
+    from flows.ner.tagger import crf
+    from flows.ner.tagger.model_files import MODEL_DIR, resources
+
+    monkeypatch.setattr(crf, "TYPE_CACHE_SIZE", 3)  # start over every few words
+    model = crf.CRFModel(f"{MODEL_DIR}/ner_crf1.npz", resources(MODEL_DIR))
+    words = ["القاهرة", "قال", "محمد", "وزارة", "بيروت", "الرئيس", "القاهرة", "غزة"]
+    for w in words:  # the first call finds the array empty, later ones grow it or renew it
+        assert np.array_equal(model.type_vec(w), model._compute_type_vec(w)), w

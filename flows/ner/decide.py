@@ -198,8 +198,10 @@ def _decide_organisation(c: Candidate) -> tuple[bool, str]:
 
 
 def _decide_place(c: Candidate) -> tuple[bool, str]:
-    """LOC (a place cue): the tagger reads a name over the words after the cue, or one
-    indefinite word that is rare in ANT; after منطقة / حي the tagger must agree; not when
+    """LOC (a place cue): the tagger reads a name over the words after the cue, or one word
+    that is rare in ANT, with or without ال (مخيم المغازي, بلدة الفارعة: a village's name is
+    as often definite as not; a definite one must not read as clearly common to the tagger's
+    word features); after منطقة / حي the tagger must agree; not when
     the cue follows an organisation head (فريق مدينة مانشستر), nor when the name ends
     with a connector or saint prefix (بلدة سانت | إيتيان, منطقة إيل دو | فرانس) or an
     adjective other than a nationality follows (حي الحجر | الأسود)."""
@@ -217,6 +219,8 @@ def _decide_place(c: Candidate) -> tuple[bool, str]:
         return True, "place_after_cue_tagger"
     if c.cue in PLACE_CUES_NEEDING_TAGGER:
         return False, "place_cue_needs_tagger"
-    if len(c.words) == 1 and not c.words[0].startswith("ال") and c.rare:
+    if len(c.words) == 1 and c.rare and (not c.words[0].startswith("ال") or tagger_name_word(c.raw[0], ("LOC",))):
+        # (a rare definite word may be a rare common one, مدينة الملاهي: the tagger's word
+        # features must not read it as clearly common)
         return True, "place_after_cue_rare_word"
     return False, "place_common_word"

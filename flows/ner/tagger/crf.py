@@ -37,7 +37,8 @@ class CRFModel:
         """(len(OFFSETS), n_labels): emission contribution of this word type
         to the token at position (its position - d) for each offset d; from the same cache as
         the tagger's own lookups, so a word the rules ask about is not summed twice."""
-        return self._V[self._type_rows([word])[0]]
+        row = self._type_rows([word])[0]  # first: it may grow or renew self._V
+        return self._V[row]
 
     def _feature_blocks(self, attrs: list[str]) -> tuple[dict[tuple[int, str], int], np.ndarray]:
         """(group, feature) -> row of a (n, len(OFFSETS), n_labels) array: the weights of that
