@@ -865,3 +865,8 @@ def test_a_rare_definite_word_after_a_place_cue_is_a_place():
     assert places == ["الفارعة", "المغازي"]
     # a common definite word after a cue is no name
     assert [m for m in C.extract_precise("وزار الوفد مدينة الملاهي أمس.") if m.entity_type == "LOC"] == []
+
+
+def test_a_plural_place_cue_names_the_first_place_of_a_list():
+    text = "وقصفت المدفعية أطراف بلدات عيترون وعيتا الشعب، فيما نُقل السكان إلى مدن خيام ومخيمات مكيفة."
+    assert [m.surface for m in C.extract_precise(text) if m.entity_type == "LOC"] == ["عيترون"]

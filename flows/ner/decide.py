@@ -57,7 +57,9 @@ class Candidate:
       "first_name", "title" (a title, role or nationality right before, or a title then the
       name between commas), "speech" (a speech
       verb or يدعى right before), "apposition" (، الذي / ، وهو / a role right after), "list"
-      (the next name of a list whose previous name has evidence), or "".
+      (the next name of a list whose previous name has evidence), or "". For LOC "named_after"
+      (a place named after a person: حي الشيخ جراح) or "list" (after a plural or dual cue, the
+      first name of a list: و and another name follow), or "".
     """
     typ: str
     words: tuple
@@ -217,7 +219,9 @@ def _decide_place(c: Candidate) -> tuple[bool, str]:
         return False, "place_extent_unclear"  # بلدة سانت | إيتيان, منطقة إيل دو | فرانس
     if c.tagger:
         return True, "place_after_cue_tagger"
-    if c.cue in PLACE_CUES_NEEDING_TAGGER:
+    if c.cue in PLACE_CUES_NEEDING_TAGGER and c.evidence != "list":
+        # (after a plural or dual cue, و and a next name show a list of names: بلدات عيترون وعيتا
+        # الشعب, not مدن خيام or مخيمات مكيفة)
         return False, "place_cue_needs_tagger"
     if len(c.words) == 1 and c.rare and (not c.words[0].startswith("ال") or tagger_name_word(c.raw[0], ("LOC",))):
         # (a rare definite word may be a rare common one, مدينة الملاهي: the tagger's word

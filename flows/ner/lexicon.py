@@ -110,8 +110,9 @@ ORG_GENERIC_COMPLEMENTS = matching_words("org_generic_complements")
 ORG_GENERIC_ADJECTIVES = matching_words("org_generic_adjectives")
 UNSHAPED_ADJECTIVES = matching_words("adjectives_unshaped")
 
-PLACE_CUES = matching_words("place_cues")
-PLACE_CUES_NEEDING_TAGGER = matching_words("place_cues_needing_tagger")
+PLACE_LIST_CUES = matching_words("place_list_cues")
+PLACE_CUES = matching_words("place_cues") | PLACE_LIST_CUES
+PLACE_CUES_NEEDING_TAGGER = matching_words("place_cues_needing_tagger") | PLACE_LIST_CUES
 PLACE_PREFIXES = matching_words("place_prefixes")
 THING_NOUNS = matching_words("thing_nouns")
 

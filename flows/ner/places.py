@@ -6,12 +6,12 @@ import dataclasses
 
 from flows.ner.decide import Candidate
 from flows.ner.ids import canonical_name
-from flows.ner.lexicon import CURRENCIES, ORG_HEADS, PLACE_CUES, STOP_WORDS
+from flows.ner.lexicon import CURRENCIES, ORG_HEADS, PLACE_CUES, PLACE_LIST_CUES, STOP_WORDS
 from flows.ner.mention import Mention
 from flows.ner.persons import honoured_person
 from flows.ner.tokens import Token, span_start, word_before
 from flows.ner.words import (RARE_FREQ, adjective_like, ant_freq, gazetteer_modifiers, matching_form, reading_in,
-                              strip_conj)
+                              name_like, strip_conj)
 
 
 def country_as_adjective(text: str, gaz: list[Mention]) -> list[Mention]:
@@ -53,6 +53,13 @@ def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict,
     in_org = i > 0 and toks[i - 1].word and not t.nl and reading_in(toks[i - 1].n, ORG_HEADS) is not None
     sp = tagged.get(j)
     b, agree = (sp[4], True) if sp is not None and sp[3] == j and sp[4] - j <= 4 else (j + 1, False)
+    listed = False
+    if reading[1] in PLACE_LIST_CUES:  # a list follows (بلدتي حولا وميس الجبل): the first name ends before و
+        cut = next((k for k in range(j + 1, b) if toks[k].n[:1] == "و"), b)
+        b, agree = cut, agree and cut == b  # (the tagger read the list as one name: no agreement)
+        nxt = toks[b] if b < n_tok and toks[b].word and not toks[b].nl else None
+        listed = nxt is not None and nxt.n[:1] == "و" and len(nxt.n) > 2 and not nxt.cue \
+            and name_like(nxt.n[1:], nxt.raw[1:])  # (مدن خيام ومخيمات: no second name)
     if not all(toks[k].word and not toks[k].nl for k in range(j, b)):
         return None
     raw = [toks[k].raw for k in range(j, b)]
@@ -64,6 +71,7 @@ def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict,
     adj_after = nxt is not None and nxt.n.startswith("ال") and nxt.n not in STOP_WORDS \
         and not (nxt.gaz >= 0 and nxt.n in gazetteer_modifiers())
     return (s, e, Candidate("LOC", words, tuple(raw), "place_cue", cue=reading[1], tagger=agree,
+                            evidence="list" if listed else "",
                             before="org_head" if in_org else "", after="adjective" if adj_after else "",
                             overlaps=overlaps(s, e),
                             rare=all(ant_freq(w) < RARE_FREQ for w in raw)), canonical_name(raw, False))
