@@ -870,3 +870,12 @@ def test_a_rare_definite_word_after_a_place_cue_is_a_place():
 def test_a_plural_place_cue_names_the_first_place_of_a_list():
     text = "وقصفت المدفعية أطراف بلدات عيترون وعيتا الشعب، فيما نُقل السكان إلى مدن خيام ومخيمات مكيفة."
     assert [m.surface for m in C.extract_precise(text) if m.entity_type == "LOC"] == ["عيترون"]
+
+
+def test_a_word_with_a_final_letter_inside_is_two_glued_words():
+    from flows.ner.words import name_like
+
+    assert not name_like(matching_form("الشجاعيةشرقي"), "الشجاعيةشرقي")
+    assert name_like(matching_form("فاطمة"), "فاطمة") and name_like(matching_form("مصطفى"), "مصطفى")
+    assert [m.surface for m in C.extract_precise("وقصفت المدفعية حي الشجاعيةشرقي مدينة غزة.")
+            if m.entity_type == "LOC"] == ["غزة"]

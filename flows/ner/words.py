@@ -21,6 +21,7 @@ RARE_FREQ = 40
 
 _TANWEEN_RE = re.compile("[\u064b-\u064d]")
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "نا", "كم")
+_WORD_FINAL_INSIDE_RE = re.compile("[\u0629\u0649](?=[\u064b-\u0652\u0670]*[\u0621-\u064a])")  # ة/ى, a letter after
 
 
 @functools.lru_cache(maxsize=tagger.TYPE_CACHE_SIZE)
@@ -141,8 +142,10 @@ def _has_known_stem(w: str) -> bool:
 def name_like(w: str, raw: str) -> bool:
     """Could be (part of) a name: at least two letters, no digit or Latin letter, no tanween,
     not a stop word, title, organisation head, place cue or nisba form, no possessive
-    suffix on an indefinite word, not a kinship noun with a pronoun (ابنه فيليبي)."""
-    if len(w) < 2 or not w.isalpha() or w.isascii() or _TANWEEN_RE.search(raw):
+    suffix on an indefinite word, not a kinship noun with a pronoun (ابنه فيليبي), no ة or ى
+    before its last letter (they end a word: متفرقةوسط, الملاجةفي are two words a scraper glued)."""
+    if len(w) < 2 or not w.isalpha() or w.isascii() or _TANWEEN_RE.search(raw) \
+            or _WORD_FINAL_INSIDE_RE.search(raw):
         return False
     if w in STOP_WORDS or w in PERSON_TITLES or w in PERSON_TITLE_HEADS or w in gazetteer_modifiers() \
             or w in ORG_HEADS or w in PLACE_CUES:
