@@ -216,7 +216,7 @@ def titled_first_names(toks: list[Token], taken: set[int]) -> list[tuple[int, in
         while b < n_tok and b - i <= 3 and toks[b].word and not toks[b].nl and toks[b].gaz < 0 \
                 and b not in taken and name_like(toks[b].n, toks[b].raw) and not has_clitic(toks[b].raw) \
                 and not adjective_like(toks[b].n) and tagger_name_word(toks[b].raw) \
-                and not (unknown and not _unknown_name_word(toks[b])):
+                and (not unknown or _unknown_name_word(toks[b])):
             b += 1
         # a known person's name right after: the name goes on (الرئيس دونالد جيه ترامب)
         goes_on = b < n_tok and toks[b].gaz >= 0 and not toks[b].nl and toks[b].word

@@ -53,19 +53,19 @@ def place_cue_candidate(toks: list[Token], i: int, reading: tuple, tagged: dict,
     in_org = i > 0 and toks[i - 1].word and not t.nl and reading_in(toks[i - 1].n, ORG_HEADS) is not None
     sp = tagged.get(j)
     b, agree = (sp[4], True) if sp is not None and sp[3] == j and sp[4] - j <= 4 else (j + 1, False)
-    listed = False
-    if reading[1] in PLACE_LIST_CUES:  # a list follows (بلدتي حولا وميس الجبل): the first name ends before و
+    in_list = reading[1] in PLACE_LIST_CUES
+    if in_list:  # a list follows (بلدتي حولا وميس الجبل): the first name ends before و
         cut = next((k for k in range(j + 1, b) if toks[k].n[:1] == "و"), b)
         b, agree = cut, agree and cut == b  # (the tagger read the list as one name: no agreement)
-        nxt = toks[b] if b < n_tok and toks[b].word and not toks[b].nl else None
-        listed = nxt is not None and nxt.n[:1] == "و" and len(nxt.n) > 2 and not nxt.cue \
-            and name_like(nxt.n[1:], nxt.raw[1:])  # (مدن خيام ومخيمات: no second name)
     if not all(toks[k].word and not toks[k].nl for k in range(j, b)):
         return None
     raw = [toks[k].raw for k in range(j, b)]
     words = tuple(toks[k].n for k in range(j, b))
     s, e = toks[j].s, toks[b - 1].e
     nxt = toks[b] if b < n_tok and toks[b].word and not toks[b].nl else None
+    # after a plural or dual cue, و and a second name show the list (مدن خيام ومخيمات: none)
+    listed = in_list and nxt is not None and nxt.n[:1] == "و" and len(nxt.n) > 2 and not nxt.cue \
+        and name_like(nxt.n[1:], nxt.raw[1:])
     # a definite word right after (not a nationality nor a stop word) may go on with the
     # name: حي الحجر | الأسود, منطقة بعلبك | الهرمل
     adj_after = nxt is not None and nxt.n.startswith("ال") and nxt.n not in STOP_WORDS \

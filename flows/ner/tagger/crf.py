@@ -27,7 +27,6 @@ class CRFModel:
         assert self.labels == LABELS, self.labels
         self.res = res
         self._attr_cache: dict[tuple, np.ndarray | None] = {}
-        self._zero = np.zeros(len(LABELS))
         self._feat_block_id, self._blocks = self._feature_blocks(attrs)
         self._vid: dict[str, int] = {}
         self._V = np.zeros((0, len(OFFSETS), len(LABELS)))
@@ -124,7 +123,7 @@ class CRFModel:
                 V = np.zeros((max(need, min(2 * len(self._V), TYPE_CACHE_SIZE + 1), 1024), len(OFFSETS), len(LABELS)))
                 V[: self._Vn] = self._V[: self._Vn]
                 self._V = V
-            for j, w in enumerate(new):  # not through type_vec's cache: _V is the cache here
+            for j, w in enumerate(new):
                 self._V[self._Vn + j] = self._compute_type_vec(w)
             self._Vn = need
         return np.asarray(ids, dtype=np.int64)
